@@ -1,0 +1,57 @@
+/** The typed loader of the native addon (built by cmake-js or node-gyp into build/Release). */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Int8rtError } from './errors.js';
+
+export interface NativeGemmDesc {
+  m: number; n: number; k: number;
+  transA: boolean; transB: boolean;
+  inType: number; outType: number;
+  scaleA: number; scaleB: number; outScale: number;
+  relu: boolean; cuda: boolean; async: boolean;
+}
+
+export interface NativeBackends {
+  isa: string;
+  detectedIsa: string;
+  threads: number;
+  cudaCompiled: boolean;
+  cudaDevices: { name: string; computeCapability: [number, number]; memoryBytes: number }[] | null;
+}
+
+type View = ArrayBufferView;
+
+export interface NativeAddon {
+  setErrorClass(ctor: typeof Int8rtError): void;
+  backends(): NativeBackends;
+  setIsa(name: string): boolean;
+  halfToFloat(input: Uint16Array, output: Float32Array, scalar?: boolean): void;
+  floatToHalf(input: Float32Array, output: Uint16Array, scalar?: boolean): void;
+  gemm(desc: NativeGemmDesc, a: View, b: View, c: View, bias: Float32Array | null, scaleB: Float32Array | null): Promise<void> | undefined;
+}
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function load(): NativeAddon {
+  const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeAddon;
+  const addon = bindings({ bindings: 'int8rt', module_root: root });
+  addon.setErrorClass(Int8rtError); // native code throws `new Int8rtError(code, message)`
+  return addon;
+}
+
+export const native: NativeAddon = load();
+
+/**
+ * Awaits a native promise; on rejection the error gets the caller's stack (captured before the call),
+ * so a failure deep in a worker thread still points at the user's line.
+ */
+export async function withCallerStack<T>(promise: Promise<T>, callerStack: string | undefined): Promise<T> {
+  try {
+    return await promise;
+  } catch (e) {
+    if (e instanceof Error && callerStack) e.stack = `${e.name}: ${e.message}\n${callerStack.split('\n').slice(1).join('\n')}`;
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+// AVX-512 kernels (F, BW, VL, DQ): fp32 12x32 micro-tile of FMAs; int8 through int16 pairs and
+// vpmaddwd (exact) for CPUs without VNNI. Same driver and packing scheme as gemm_avx2.cpp, wider.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "core/aligned_buffer.h"
+#include "core/gemm_desc.h"
+#include "core/half.h"
+#include "core/thread_pool.h"
+#include "cpu/gemm.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")
+#include "cpu/gemm_driver.h"
+
+namespace int8rt::cpu {
+namespace {
+
+struct F32Avx512 {
+  using In = float;
+  using TA = float;
+  using TB = float;
+  using Acc = float;
+  using V = __m512;
+  using VA = __m512;
+  using VB = __m512;
+  static constexpr int kLanes = 16, kGroup = 1, kMcPanels = 6, kNcPanels = 8, kKc = 256;
+  static constexpr bool kCompensate = false;
+  static float packA(float x) { return x; }
+  static float packB(float x) { return x; }
+  static V zero() { return _mm512_setzero_ps(); }
+  static VB loadB(const float* p) { return _mm512_load_ps(p); }
+  static VA broadcastA(const float* p) { return _mm512_set1_ps(*p); }
+  static V madd(V acc, VA a, VB b) { return _mm512_fmadd_ps(a, b, acc); }
+  static V load(const float* p) { return _mm512_load_ps(p); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static void store(float* p, V v) { _mm512_store_ps(p, v); }
+};
+
+struct S8Avx512 {
+  using In = int8_t;
+  using TA = int16_t;
+  using TB = int16_t;
+  using Acc = int32_t;
+  using V = __m512i;
+  using VA = __m512i;
+  using VB = __m512i;
+  static constexpr int kLanes = 16, kGroup = 2, kMcPanels = 6, kNcPanels = 8, kKc = 512;
+  static constexpr bool kCompensate = false;
+  static int16_t packA(int8_t x) { return x; }
+  static int16_t packB(int8_t x) { return x; }
+  static V zero() { return _mm512_setzero_si512(); }
+  static VB loadB(const int16_t* p) { return _mm512_load_si512(p); }
+  static VA broadcastA(const int16_t* p) {
+    int32_t pair;
+    std::memcpy(&pair, p, 4);
+    return _mm512_set1_epi32(pair);
+  }
+  static V madd(V acc, VA a, VB b) { return _mm512_add_epi32(acc, _mm512_madd_epi16(a, b)); }
+  static V load(const int32_t* p) { return _mm512_load_si512(p); }
+  static V add(V a, V b) { return _mm512_add_epi32(a, b); }
+  static void store(int32_t* p, V v) { _mm512_store_si512(p, v); }
+};
+
+}  // namespace
+
+void gemmAvx512(const GemmDesc& d) {
+  if (d.inType == DType::Int8) GemmDriver<S8Avx512, 6, 2>::run(d);
+  else GemmDriver<F32Avx512, 12, 2>::run(d);
+}
+
+}  // namespace int8rt::cpu
+
+#pragma GCC pop_options

@@ -1,0 +1,154 @@
+// The blocked, packed, multithreaded GEMM driver shared by every CPU kernel (fp32 and int8, every ISA).
+//
+// An ISA supplies `Ops`: its vector types, how A and B elements are packed (A broadcast in groups of
+// kGroup consecutive k; B in panels of NR columns, kGroup k per column), and one multiply-accumulate.
+// The driver does the rest the classic way (Goto/BLIS): pack A into MR-row panels and B into NR-column
+// panels (k-grouped, zero-padded), then split C into MC x NC tiles over the thread pool; each tile walks
+// K in KC blocks so an A block stays in L2 and a B panel in L1 while the register-blocked micro-kernel
+// sweeps it. Per-tile accumulators live in a thread-local buffer until the epilogue writes C.
+//
+// Compiled once per ISA (included after `#pragma GCC target` in gemm_<isa>.cpp): internal linkage only.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "core/aligned_buffer.h"
+#include "core/gemm_desc.h"
+#include "core/thread_pool.h"
+#include "cpu/gemm_epilogue.h"
+
+namespace int8rt::cpu {
+namespace {
+
+// acc[MR][NR] (+)= A-panel · B-panel over kgroups groups of Ops::kGroup k.
+template <class Ops, int MR, int NV>
+inline void microKernel(int64_t kgroups, const typename Ops::TA* a, const typename Ops::TB* b,
+                        typename Ops::Acc* c, int64_t ldc, bool accumulate) {
+  using V = typename Ops::V;
+  constexpr int W = Ops::kLanes, G = Ops::kGroup, NR = NV * W;
+  V acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) acc[i][j] = Ops::zero();
+  for (int64_t k = 0; k < kgroups; ++k) {
+    typename Ops::VB bv[NV];
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) bv[j] = Ops::loadB(b + j * W * G);
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; ++i) {
+      typename Ops::VA av = Ops::broadcastA(a + i * G);
+#pragma GCC unroll 8
+      for (int j = 0; j < NV; ++j) acc[i][j] = Ops::madd(acc[i][j], av, bv[j]);
+    }
+    a += MR * G;
+    b += NR * G;
+  }
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; ++j) {
+      typename Ops::Acc* p = c + i * ldc + j * W;
+      Ops::store(p, accumulate ? Ops::add(acc[i][j], Ops::load(p)) : acc[i][j]);
+    }
+}
+
+// Element (m, k) of op(A) and (k, n) of op(B) in the caller's layout.
+template <class T>
+inline T elemA(const GemmDesc& d, int64_t m, int64_t k) {
+  return static_cast<const T*>(d.A)[d.transA ? k * d.M + m : m * d.K + k];
+}
+template <class T>
+inline T elemB(const GemmDesc& d, int64_t k, int64_t n) {
+  return static_cast<const T*>(d.B)[d.transB ? n * d.K + k : k * d.N + n];
+}
+
+template <class Ops, int MR, int NV>
+struct GemmDriver {
+  using In = typename Ops::In;  // float or int8_t
+  using TA = typename Ops::TA;
+  using TB = typename Ops::TB;
+  using Acc = typename Ops::Acc;
+  static constexpr int G = Ops::kGroup, NR = NV * Ops::kLanes;
+  static constexpr int64_t kMcPanels = Ops::kMcPanels, kNcPanels = Ops::kNcPanels, KC = Ops::kKc;
+
+  // A panel: [Kp/G][MR][G], rows past M and k past K zero.
+  static void packA(const GemmDesc& d, int64_t m0, int64_t Kp, TA* dst) {
+    int64_t rows = std::min<int64_t>(MR, d.M - m0);
+    for (int64_t kg = 0; kg < Kp; kg += G)
+      for (int64_t i = 0; i < MR; ++i)
+        for (int64_t t = 0; t < G; ++t) {
+          int64_t k = kg + t;
+          *dst++ = Ops::packA(i < rows && k < d.K ? elemA<In>(d, m0 + i, k) : In(0));
+        }
+  }
+
+  // B panel: [Kp/G][NR][G], columns past N and k past K zero. Also the column sums the u8s8 kernels need.
+  static void packB(const GemmDesc& d, int64_t n0, int64_t Kp, TB* dst, int32_t* colSum) {
+    int64_t cols = std::min<int64_t>(NR, d.N - n0);
+    for (int64_t kg = 0; kg < Kp; kg += G)
+      for (int64_t j = 0; j < NR; ++j)
+        for (int64_t t = 0; t < G; ++t) {
+          int64_t k = kg + t;
+          In v = j < cols && k < d.K ? elemB<In>(d, k, n0 + j) : In(0);
+          if (Ops::kCompensate && j < cols) colSum[j] += static_cast<int32_t>(v);
+          *dst++ = Ops::packB(v);
+        }
+  }
+
+  static void run(const GemmDesc& d) {
+    const int64_t Kp = (d.K + G - 1) / G * G;
+    const int64_t mPanels = (d.M + MR - 1) / MR, nPanels = (d.N + NR - 1) / NR;
+    thread_local AlignedBuffer packedA, packedB;
+    TA* pa = packedA.get<TA>(mPanels * MR * Kp);
+    TB* pb = packedB.get<TB>(nPanels * NR * Kp);
+
+    EpilogueColumns cols;
+    if (Ops::kCompensate) cols.correction.assign(nPanels * NR, 0);
+    if (d.inType == DType::Int8 && d.outType != DType::Int32) {
+      cols.scale.resize(d.N);
+      for (int64_t n = 0; n < d.N; ++n) cols.scale[n] = d.columnScale(n);
+    }
+
+    ThreadPool& pool = ThreadPool::global();
+    const bool small = d.M * d.N * d.K < (int64_t(1) << 18);
+    auto forEach = [&](int64_t n, const std::function<void(int64_t)>& fn) {
+      if (small) for (int64_t i = 0; i < n; ++i) fn(i);
+      else pool.parallelFor(n, fn);
+    };
+
+    forEach(mPanels + nPanels, [&](int64_t p) {
+      if (p < mPanels) return packA(d, p * MR, Kp, pa + p * MR * Kp);
+      p -= mPanels;
+      packB(d, p * NR, Kp, pb + p * NR * Kp, Ops::kCompensate ? cols.correction.data() + p * NR : nullptr);
+    });
+    if (Ops::kCompensate)
+      for (auto& c : cols.correction) c *= 128;
+
+    const int64_t mTiles = (mPanels + kMcPanels - 1) / kMcPanels, nTiles = (nPanels + kNcPanels - 1) / kNcPanels;
+    forEach(mTiles * nTiles, [&](int64_t t) {
+      const int64_t mp0 = (t / nTiles) * kMcPanels, np0 = (t % nTiles) * kNcPanels;
+      const int64_t mpCount = std::min(kMcPanels, mPanels - mp0), npCount = std::min(kNcPanels, nPanels - np0);
+      const int64_t ldAcc = npCount * NR;
+      thread_local AlignedBuffer tile;
+      Acc* acc = tile.get<Acc>(mpCount * MR * ldAcc);
+      for (int64_t k0 = 0; k0 < Kp; k0 += KC) {
+        const int64_t groups = std::min(KC, Kp - k0) / G;
+        for (int64_t jp = 0; jp < npCount; ++jp) {
+          const TB* b = pb + (np0 + jp) * NR * Kp + k0 * NR;
+          for (int64_t ip = 0; ip < mpCount; ++ip) {
+            const TA* a = pa + (mp0 + ip) * MR * Kp + k0 * MR;
+            microKernel<Ops, MR, NV>(groups, a, b, acc + ip * MR * ldAcc + jp * NR, ldAcc, k0 > 0);
+          }
+        }
+      }
+      const int64_t m0 = mp0 * MR, n0 = np0 * NR;
+      storeTile(d, cols, acc, ldAcc, m0, std::min<int64_t>(mpCount * MR, d.M - m0), n0,
+                std::min<int64_t>(ldAcc, d.N - n0));
+    });
+  }
+};
+
+}  // namespace
+}  // namespace int8rt::cpu

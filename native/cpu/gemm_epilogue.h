@@ -1,0 +1,85 @@
+// The GEMM epilogue on the CPU: accumulators of one output tile -> C, with the arithmetic that
+// core/gemm_desc.h defines (shared with the CUDA backend so integer outputs agree exactly).
+//
+// Like gemm_driver.h, this header is compiled once per instruction set: each gemm_<isa>.cpp includes
+// it after its `#pragma GCC target`, so everything here has internal linkage (anonymous namespace) and
+// the ISA builds of these functions never merge.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "core/gemm_desc.h"
+#include "core/half.h"
+
+namespace int8rt::cpu {
+namespace {
+
+// Per-column constants computed once per call.
+struct EpilogueColumns {
+  std::vector<float> scale;         // int8: scaleA * scaleB[n]
+  std::vector<int32_t> correction;  // u8s8 kernels: 128 * sum_k B[k][n], subtracted from acc
+};
+
+inline int8_t requantize(float v, float outScale) {
+  float r = std::nearbyint(v / outScale);  // default rounding mode: half to even
+  if (!(r == r)) return 0;                 // NaN (only from a NaN bias) maps to 0
+  return static_cast<int8_t>(r < -127.f ? -127.f : (r > 127.f ? 127.f : r));
+}
+
+// Writes one row segment of finished float values in the output type, with ReLU.
+inline void storeRow(const GemmDesc& d, int64_t index, const float* v, int64_t count) {
+  float* f32 = static_cast<float*>(d.C) + index;
+  uint16_t* f16 = static_cast<uint16_t*>(d.C) + index;
+  int8_t* s8 = static_cast<int8_t*>(d.C) + index;
+  for (int64_t j = 0; j < count; ++j) {
+    float x = d.relu && v[j] < 0.f ? 0.f : v[j];
+    if (d.outType == DType::Float32) f32[j] = x;
+    else if (d.outType == DType::Float16) f16[j] = floatToHalf(x);
+    else s8[j] = requantize(x, d.outScale);
+  }
+}
+
+// Writes rows [m0, m0+rows) x cols [n0, n0+ncols) of C from float accumulators (row stride ldAcc).
+inline void storeTile(const GemmDesc& d, const EpilogueColumns&, const float* acc, int64_t ldAcc,
+                      int64_t m0, int64_t rows, int64_t n0, int64_t ncols) {
+  float v[256];
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* a = acc + i * ldAcc;
+    for (int64_t j0 = 0; j0 < ncols; j0 += 256) {
+      int64_t count = ncols - j0 < 256 ? ncols - j0 : 256;
+      for (int64_t j = 0; j < count; ++j) v[j] = a[j0 + j] + (d.bias ? d.bias[n0 + j0 + j] : 0.f);
+      storeRow(d, (m0 + i) * d.N + n0 + j0, v, count);
+    }
+  }
+}
+
+// The same from int32 accumulators: exact int32 out, or dequantized with fma(acc, scale, bias).
+inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const int32_t* acc, int64_t ldAcc,
+                      int64_t m0, int64_t rows, int64_t n0, int64_t ncols) {
+  const int32_t* corr = cols.correction.empty() ? nullptr : cols.correction.data() + n0;
+  float v[256];
+  for (int64_t i = 0; i < rows; ++i) {
+    const int32_t* a = acc + i * ldAcc;
+    if (d.outType == DType::Int32) {
+      int32_t* c = static_cast<int32_t*>(d.C) + (m0 + i) * d.N + n0;
+      for (int64_t j = 0; j < ncols; ++j) {
+        int32_t x = corr ? a[j] - corr[j] : a[j];
+        c[j] = d.relu && x < 0 ? 0 : x;
+      }
+      continue;
+    }
+    for (int64_t j0 = 0; j0 < ncols; j0 += 256) {
+      int64_t count = ncols - j0 < 256 ? ncols - j0 : 256;
+      for (int64_t j = 0; j < count; ++j) {
+        int64_t n = n0 + j0 + j;
+        int32_t x = corr ? a[j0 + j] - corr[j0 + j] : a[j0 + j];
+        v[j] = std::fma(static_cast<float>(x), cols.scale[n], d.bias ? d.bias[n] : 0.f);
+      }
+      storeRow(d, (m0 + i) * d.N + n0 + j0, v, count);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace int8rt::cpu

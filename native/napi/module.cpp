@@ -1,0 +1,19 @@
+// Module init: each napi/*_napi.cpp registers its own functions.
+#include <napi.h>
+
+#include "napi/errors.h"
+
+namespace int8rt::napi {
+void registerBackends(Napi::Env env, Napi::Object exports);
+void registerGemm(Napi::Env env, Napi::Object exports);
+}  // namespace int8rt::napi
+
+static Napi::Object init(Napi::Env env, Napi::Object exports) {
+  using namespace int8rt::napi;
+  registerErrors(env, exports);
+  registerBackends(env, exports);
+  registerGemm(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(int8rt, init)
