@@ -1,0 +1,29 @@
+// The CUDA backend as the rest of the addon sees it. Plain C++: no CUDA headers here, so code that includes
+// this builds without a CUDA toolkit (callers guard their use with INT8RT_HAVE_CUDA).
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "../core/gemm_desc.h"
+
+namespace int8rt::cuda {
+
+struct DeviceInfo {
+  std::string name;
+  int major = 0;  // compute capability
+  int minor = 0;
+  size_t memoryBytes = 0;
+};
+
+// Every visible device; empty when there is no driver, no device or any other CUDA failure. Never throws.
+std::vector<DeviceInfo> devices();
+
+// C = epilogue(op(A) · op(B)) on `device`, exactly as GemmDesc defines it. Synchronous: copies the host
+// operands to the device, runs, copies C back. Int8 inputs run on int8 Tensor Cores (int32 accumulate),
+// Float16 on fp16 Tensor Cores (fp32 accumulate), Float32 on a plain fp32 SIMT kernel (no TF32).
+// Safe to call from several threads at once. Throws int8rt::Error (NoCuda, InvalidArg, DType, Shape,
+// Oom, Cuda).
+void gemm(const GemmDesc& d, int device = 0);
+
+}  // namespace int8rt::cuda
