@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 #include "core/aligned_buffer.h"
@@ -56,6 +57,13 @@ struct S8Avx2 {
   static constexpr bool kCompensate = false;
   static int16_t packA(int8_t x) { return x; }
   static int16_t packB(int8_t x) { return x; }
+  // 16 columns x 2 k of a [K,N] B: interleave the two rows byte-wise, then sign-extend to int16.
+  static void packBGroupRowMajor(const int8_t* src, int64_t kStride, int16_t* dst, int32_t*) {
+    __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + kStride));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(dst), _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(r0, r1)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 16), _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(r0, r1)));
+  }
   static V zero() { return _mm256_setzero_si256(); }
   static VB loadB(const int16_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); }
   static VA broadcastA(const int16_t* p) {

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <type_traits>
 
 #include "core/aligned_buffer.h"
 #include "core/gemm_desc.h"
@@ -64,6 +66,13 @@ inline T elemB(const GemmDesc& d, int64_t k, int64_t n) {
   return static_cast<const T*>(d.B)[d.transB ? n * d.K + k : k * d.N + n];
 }
 
+// An Ops may provide packBGroupRowMajor(src, kStride, dst, sums): a vectorized packBGroup for B in
+// [K,N] layout, the most common one.
+template <class O, class = void>
+struct HasFastPackB : std::false_type {};
+template <class O>
+struct HasFastPackB<O, std::void_t<decltype(&O::packBGroupRowMajor)>> : std::true_type {};
+
 template <class Ops, int MR, int NV>
 struct GemmDriver {
   using In = typename Ops::In;  // float or int8_t
@@ -73,39 +82,92 @@ struct GemmDriver {
   static constexpr int G = Ops::kGroup, NR = NV * Ops::kLanes;
   static constexpr int64_t kMcPanels = Ops::kMcPanels, kNcPanels = Ops::kNcPanels, KC = Ops::kKc;
 
-  // A panel: [Kp/G][MR][G], rows past M and k past K zero.
+  // A panel: [Kp/G][MR][G], rows past M and k past K zero. Element (i, k) of the panel is at
+  // src[i * rowStride + k * kStride] in the caller's layout.
   static void packA(const GemmDesc& d, int64_t m0, int64_t Kp, TA* dst) {
-    int64_t rows = std::min<int64_t>(MR, d.M - m0);
-    for (int64_t kg = 0; kg < Kp; kg += G)
+    const int64_t rows = std::min<int64_t>(MR, d.M - m0);
+    const In* src = static_cast<const In*>(d.A) + (d.transA ? m0 : m0 * d.K);
+    const int64_t rowStride = d.transA ? 1 : d.K, kStride = d.transA ? d.M : 1;
+    const int64_t fullK = d.K / G * G;
+    if (rows == MR) {  // the common case, without per-element bounds checks
+      for (int64_t kg = 0; kg < fullK; kg += G)
+        for (int64_t i = 0; i < MR; ++i)
+          for (int64_t t = 0; t < G; ++t) *dst++ = Ops::packA(src[i * rowStride + (kg + t) * kStride]);
+    } else {
+      for (int64_t kg = 0; kg < fullK; kg += G)
+        for (int64_t i = 0; i < MR; ++i)
+          for (int64_t t = 0; t < G; ++t) *dst++ = Ops::packA(i < rows ? src[i * rowStride + (kg + t) * kStride] : In(0));
+    }
+    for (int64_t kg = fullK; kg < Kp; kg += G)
       for (int64_t i = 0; i < MR; ++i)
         for (int64_t t = 0; t < G; ++t) {
-          int64_t k = kg + t;
-          *dst++ = Ops::packA(i < rows && k < d.K ? elemA<In>(d, m0 + i, k) : In(0));
+          const int64_t k = kg + t;
+          *dst++ = Ops::packA(i < rows && k < d.K ? src[i * rowStride + k * kStride] : In(0));
         }
   }
 
-  // B panel: [Kp/G][NR][G], columns past N and k past K zero. Also the column sums the u8s8 kernels need.
-  static void packB(const GemmDesc& d, int64_t n0, int64_t Kp, TB* dst, int32_t* colSum) {
-    int64_t cols = std::min<int64_t>(NR, d.N - n0);
-    for (int64_t kg = 0; kg < Kp; kg += G)
-      for (int64_t j = 0; j < NR; ++j)
-        for (int64_t t = 0; t < G; ++t) {
-          int64_t k = kg + t;
-          In v = j < cols && k < d.K ? elemB<In>(d, k, n0 + j) : In(0);
-          if (Ops::kCompensate && j < cols) colSum[j] += static_cast<int32_t>(v);
-          *dst++ = Ops::packB(v);
+  // One k-group of a full B panel: NR columns x G k, from src[t * kStride + j * colStride].
+  static inline void packBGroup(const In* src, int64_t kStride, int64_t colStride, TB* dst, int32_t* sums) {
+    for (int64_t j = 0; j < NR; ++j)
+      for (int64_t t = 0; t < G; ++t) {
+        const In v = src[t * kStride + j * colStride];
+        if (Ops::kCompensate) sums[j] += static_cast<int32_t>(v);
+        dst[j * G + t] = Ops::packB(v);
+      }
+  }
+
+  // Rows [k0, k1) of B panels p0 .. p0+count-1, each [(k1-k0)/G][NR][G] at dst + i * panelStride, columns
+  // past N and k past K zero; adds the column sums the u8s8 kernels need to colSum (indexed by column).
+  // The k loop is outside the panel loop so a [K,N] B is read along its rows, one cache line after another.
+  static void packB(const GemmDesc& d, int64_t p0, int64_t count, int64_t k0, int64_t k1, TB* dst,
+                    int64_t panelStride, int32_t* colSum) {
+    const In* src = static_cast<const In*>(d.B);
+    const int64_t kStride = d.transB ? 1 : d.N, colStride = d.transB ? d.K : 1;
+    const int64_t fullEnd = std::max(k0, std::min(k1, d.K / G * G));
+    const int64_t fullPanels = std::min(count, d.N / NR - p0);  // panels with all NR columns inside N
+    std::vector<int32_t> sums(Ops::kCompensate ? count * NR : 0);
+    for (int64_t kg = k0; kg < fullEnd; kg += G)
+      for (int64_t i = 0; i < fullPanels; ++i) {
+        const In* from = src + kg * kStride + (p0 + i) * NR * colStride;
+        TB* to = dst + i * panelStride + (kg - k0) * NR;
+        int32_t* sum = Ops::kCompensate ? sums.data() + i * NR : nullptr;
+        if constexpr (HasFastPackB<Ops>::value) {
+          if (!d.transB) {
+            Ops::packBGroupRowMajor(from, kStride, to, sum);
+            continue;
+          }
         }
+        packBGroup(from, kStride, colStride, to, sum);
+      }
+    // The ragged parts: k past the last full group, and a last panel that runs past N.
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t n0 = (p0 + i) * NR, cols = std::min<int64_t>(NR, d.N - n0);
+      for (int64_t kg = i < fullPanels ? fullEnd : k0; kg < k1; kg += G)
+        for (int64_t j = 0; j < NR; ++j)
+          for (int64_t t = 0; t < G; ++t) {
+            const int64_t k = kg + t;
+            const In v = j < cols && k < d.K ? src[k * kStride + (n0 + j) * colStride] : In(0);
+            if (Ops::kCompensate) sums[i * NR + j] += static_cast<int32_t>(v);
+            dst[i * panelStride + (kg - k0) * NR + j * G + t] = Ops::packB(v);
+          }
+    }
+    if (Ops::kCompensate)
+      for (int64_t j = 0; j < count * NR && p0 * NR + j < d.N; ++j) colSum[p0 * NR + j] += sums[j];
   }
 
   static void run(const GemmDesc& d) {
     const int64_t Kp = (d.K + G - 1) / G * G;
     const int64_t mPanels = (d.M + MR - 1) / MR, nPanels = (d.N + NR - 1) / NR;
+    const int64_t mTiles = (mPanels + kMcPanels - 1) / kMcPanels, nTiles = (nPanels + kNcPanels - 1) / kNcPanels;
+    // With a single row of tiles (small M) every B element is used by one tile only: pack it there, block
+    // by block, so it stays in cache instead of making a round trip through memory.
+    const bool packBInTile = mTiles == 1;
     thread_local AlignedBuffer packedA, packedB;
     TA* pa = packedA.get<TA>(mPanels * MR * Kp);
-    TB* pb = packedB.get<TB>(nPanels * NR * Kp);
+    TB* pb = packBInTile ? nullptr : packedB.get<TB>(nPanels * NR * Kp);
 
     EpilogueColumns cols;
-    if (Ops::kCompensate) cols.correction.assign(nPanels * NR, 0);
+    if (Ops::kCompensate) cols.colSum.assign(nPanels * NR, 0);
     if (d.inType == DType::Int8 && d.outType != DType::Int32) {
       cols.scale.resize(d.N);
       for (int64_t n = 0; n < d.N; ++n) cols.scale[n] = d.columnScale(n);
@@ -117,29 +179,30 @@ struct GemmDriver {
       if (small) for (int64_t i = 0; i < n; ++i) fn(i);
       else pool.parallelFor(n, fn);
     };
+    int32_t* colSum = Ops::kCompensate ? cols.colSum.data() : nullptr;
 
-    forEach(mPanels + nPanels, [&](int64_t p) {
+    const int64_t bChunks = packBInTile ? 0 : (nPanels + kNcPanels - 1) / kNcPanels;
+    forEach(mPanels + bChunks, [&](int64_t p) {
       if (p < mPanels) return packA(d, p * MR, Kp, pa + p * MR * Kp);
-      p -= mPanels;
-      packB(d, p * NR, Kp, pb + p * NR * Kp, Ops::kCompensate ? cols.correction.data() + p * NR : nullptr);
+      const int64_t p0 = (p - mPanels) * kNcPanels;
+      packB(d, p0, std::min(kNcPanels, nPanels - p0), 0, Kp, pb + p0 * NR * Kp, NR * Kp, colSum);
     });
-    if (Ops::kCompensate)
-      for (auto& c : cols.correction) c *= 128;
 
-    const int64_t mTiles = (mPanels + kMcPanels - 1) / kMcPanels, nTiles = (nPanels + kNcPanels - 1) / kNcPanels;
     forEach(mTiles * nTiles, [&](int64_t t) {
       const int64_t mp0 = (t / nTiles) * kMcPanels, np0 = (t % nTiles) * kNcPanels;
       const int64_t mpCount = std::min(kMcPanels, mPanels - mp0), npCount = std::min(kNcPanels, nPanels - np0);
       const int64_t ldAcc = npCount * NR;
-      thread_local AlignedBuffer tile;
+      thread_local AlignedBuffer tile, tileB;
       Acc* acc = tile.get<Acc>(mpCount * MR * ldAcc);
+      TB* bBlock = packBInTile ? tileB.get<TB>(npCount * NR * std::min(KC, Kp)) : nullptr;
       for (int64_t k0 = 0; k0 < Kp; k0 += KC) {
-        const int64_t groups = std::min(KC, Kp - k0) / G;
+        const int64_t kLen = std::min(KC, Kp - k0);
+        if (packBInTile) packB(d, np0, npCount, k0, k0 + kLen, bBlock, NR * kLen, colSum);
         for (int64_t jp = 0; jp < npCount; ++jp) {
-          const TB* b = pb + (np0 + jp) * NR * Kp + k0 * NR;
+          const TB* b = packBInTile ? bBlock + jp * NR * kLen : pb + (np0 + jp) * NR * Kp + k0 * NR;
           for (int64_t ip = 0; ip < mpCount; ++ip) {
             const TA* a = pa + (mp0 + ip) * MR * Kp + k0 * MR;
-            microKernel<Ops, MR, NV>(groups, a, b, acc + ip * MR * ldAcc + jp * NR, ldAcc, k0 > 0);
+            microKernel<Ops, MR, NV>(kLen / G, a, b, acc + ip * MR * ldAcc + jp * NR, ldAcc, k0 > 0);
           }
         }
       }

@@ -18,7 +18,7 @@ namespace {
 // Per-column constants computed once per call.
 struct EpilogueColumns {
   std::vector<float> scale;         // int8: scaleA * scaleB[n]
-  std::vector<int32_t> correction;  // u8s8 kernels: 128 * sum_k B[k][n], subtracted from acc
+  std::vector<int32_t> colSum;      // u8s8 kernels: sum_k B[k][n]; acc - 128 * colSum undoes the A + 128 shift
 };
 
 inline int8_t requantize(float v, float outScale) {
@@ -57,14 +57,14 @@ inline void storeTile(const GemmDesc& d, const EpilogueColumns&, const float* ac
 // The same from int32 accumulators: exact int32 out, or dequantized with fma(acc, scale, bias).
 inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const int32_t* acc, int64_t ldAcc,
                       int64_t m0, int64_t rows, int64_t n0, int64_t ncols) {
-  const int32_t* corr = cols.correction.empty() ? nullptr : cols.correction.data() + n0;
+  const int32_t* sum = cols.colSum.empty() ? nullptr : cols.colSum.data() + n0;
   float v[256];
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* a = acc + i * ldAcc;
     if (d.outType == DType::Int32) {
       int32_t* c = static_cast<int32_t*>(d.C) + (m0 + i) * d.N + n0;
       for (int64_t j = 0; j < ncols; ++j) {
-        int32_t x = corr ? a[j] - corr[j] : a[j];
+        int32_t x = sum ? a[j] - 128 * sum[j] : a[j];
         c[j] = d.relu && x < 0 ? 0 : x;
       }
       continue;
@@ -73,7 +73,7 @@ inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const int3
       int64_t count = ncols - j0 < 256 ? ncols - j0 : 256;
       for (int64_t j = 0; j < count; ++j) {
         int64_t n = n0 + j0 + j;
-        int32_t x = corr ? a[j0 + j] - corr[j0 + j] : a[j0 + j];
+        int32_t x = sum ? a[j0 + j] - 128 * sum[j0 + j] : a[j0 + j];
         v[j] = std::fma(static_cast<float>(x), cols.scale[n], d.bias ? d.bias[n] : 0.f);
       }
       storeRow(d, (m0 + i) * d.N + n0 + j0, v, count);
