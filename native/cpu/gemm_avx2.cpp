@@ -65,6 +65,68 @@ struct S8Avx2 {
     _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 16), _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(r0, r1)));
   }
   static V zero() { return _mm256_setzero_si256(); }
+
+  // The 6x16 tile needs all 16 ymm registers (12 accumulators, 2 of B, the A broadcast and one product);
+  // GCC spills at that pressure, so the k loop is written out in assembly.
+  static void kernel(int64_t kgroups, const int16_t* a, const int16_t* b, int32_t* c, int64_t ldc, bool accumulate) {
+    alignas(32) int32_t tile[6 * 16];
+    __asm__ volatile(
+        "vpxor %%ymm0, %%ymm0, %%ymm0\n\t"
+        "vpxor %%ymm1, %%ymm1, %%ymm1\n\t"
+        "vpxor %%ymm2, %%ymm2, %%ymm2\n\t"
+        "vpxor %%ymm3, %%ymm3, %%ymm3\n\t"
+        "vpxor %%ymm4, %%ymm4, %%ymm4\n\t"
+        "vpxor %%ymm5, %%ymm5, %%ymm5\n\t"
+        "vpxor %%ymm6, %%ymm6, %%ymm6\n\t"
+        "vpxor %%ymm7, %%ymm7, %%ymm7\n\t"
+        "vpxor %%ymm8, %%ymm8, %%ymm8\n\t"
+        "vpxor %%ymm9, %%ymm9, %%ymm9\n\t"
+        "vpxor %%ymm10, %%ymm10, %%ymm10\n\t"
+        "vpxor %%ymm11, %%ymm11, %%ymm11\n\t"
+        "test %[k], %[k]\n\t"
+        "jz 2f\n\t"
+        "1:\n\t"
+        "vmovdqa (%[b]), %%ymm12\n\t"
+        "vmovdqa 32(%[b]), %%ymm13\n\t"
+#define INT8RT_ROW(off, c0, c1)                          \
+        "vpbroadcastd " #off "(%[a]), %%ymm14\n\t"      \
+        "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"        \
+        "vpaddd %%ymm15, %%" #c0 ", %%" #c0 "\n\t"      \
+        "vpmaddwd %%ymm13, %%ymm14, %%ymm15\n\t"        \
+        "vpaddd %%ymm15, %%" #c1 ", %%" #c1 "\n\t"
+        INT8RT_ROW(0, ymm0, ymm1)
+        INT8RT_ROW(4, ymm2, ymm3)
+        INT8RT_ROW(8, ymm4, ymm5)
+        INT8RT_ROW(12, ymm6, ymm7)
+        INT8RT_ROW(16, ymm8, ymm9)
+        INT8RT_ROW(20, ymm10, ymm11)
+#undef INT8RT_ROW
+        "add $24, %[a]\n\t"
+        "add $64, %[b]\n\t"
+        "dec %[k]\n\t"
+        "jnz 1b\n\t"
+        "2:\n\t"
+        "vmovdqa %%ymm0, 0(%[t])\n\t"
+        "vmovdqa %%ymm1, 32(%[t])\n\t"
+        "vmovdqa %%ymm2, 64(%[t])\n\t"
+        "vmovdqa %%ymm3, 96(%[t])\n\t"
+        "vmovdqa %%ymm4, 128(%[t])\n\t"
+        "vmovdqa %%ymm5, 160(%[t])\n\t"
+        "vmovdqa %%ymm6, 192(%[t])\n\t"
+        "vmovdqa %%ymm7, 224(%[t])\n\t"
+        "vmovdqa %%ymm8, 256(%[t])\n\t"
+        "vmovdqa %%ymm9, 288(%[t])\n\t"
+        "vmovdqa %%ymm10, 320(%[t])\n\t"
+        "vmovdqa %%ymm11, 352(%[t])\n\t"
+        "vzeroupper\n\t"
+        : [a] "+r"(a), [b] "+r"(b), [k] "+r"(kgroups)
+        : [t] "r"(tile)
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+          "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 16; ++j) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0) + tile[i * 16 + j];
+  }
+
   static VB loadB(const int16_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); }
   static VA broadcastA(const int16_t* p) {
     int32_t pair;
@@ -80,7 +142,7 @@ struct S8Avx2 {
 }  // namespace
 
 void gemmAvx2(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8Avx2, 4, 2>::run(d);
+  if (d.inType == DType::Int8) GemmDriver<S8Avx2, 6, 2>::run(d);
   else GemmDriver<F32Avx2, 6, 2>::run(d);
 }
 

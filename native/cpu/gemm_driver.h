@@ -73,6 +73,13 @@ struct HasFastPackB : std::false_type {};
 template <class O>
 struct HasFastPackB<O, std::void_t<decltype(&O::packBGroupRowMajor)>> : std::true_type {};
 
+// An Ops may also provide its own register-blocked kernel(kgroups, a, b, c, ldc, accumulate) where the
+// compiler's register allocation of microKernel falls short.
+template <class O, class = void>
+struct HasKernel : std::false_type {};
+template <class O>
+struct HasKernel<O, std::void_t<decltype(&O::kernel)>> : std::true_type {};
+
 template <class Ops, int MR, int NV>
 struct GemmDriver {
   using In = typename Ops::In;  // float or int8_t
@@ -202,7 +209,9 @@ struct GemmDriver {
           const TB* b = packBInTile ? bBlock + jp * NR * kLen : pb + (np0 + jp) * NR * Kp + k0 * NR;
           for (int64_t ip = 0; ip < mpCount; ++ip) {
             const TA* a = pa + (mp0 + ip) * MR * Kp + k0 * MR;
-            microKernel<Ops, MR, NV>(kLen / G, a, b, acc + ip * MR * ldAcc + jp * NR, ldAcc, k0 > 0);
+            Acc* c = acc + ip * MR * ldAcc + jp * NR;
+            if constexpr (HasKernel<Ops>::value) Ops::kernel(kLen / G, a, b, c, ldAcc, k0 > 0);
+            else microKernel<Ops, MR, NV>(kLen / G, a, b, c, ldAcc, k0 > 0);
           }
         }
       }
