@@ -4,3 +4,26 @@ export { Tensor, type DType, type TypedArray, type TensorLike } from './tensor.j
 export { backends, availableCpuIsas, setCpuIsa, type Backends, type CudaDevice, type Device } from './backends.js';
 export { gemm, gemmSync, type GemmOptions } from './gemm.js';
 export { halfToFloat, floatToHalf } from './half.js';
+export {
+  Histogram,
+  DEFAULT_BINS,
+  DEFAULT_PERCENTILE,
+  type AmaxMethod,
+  type AmaxOptions,
+  type HistogramOptions,
+  type HistogramJSON,
+  type ObserveOptions,
+} from './calibrate/histogram.js';
+export { channelAmax } from './calibrate/channel-amax.js';
+export {
+  writeTensorRTCache,
+  readTensorRTCache,
+  tensorRTVersion,
+  tensorRT8Version,
+  tensorRT10Version,
+  parseTensorRTVersion,
+  DEFAULT_TENSORRT_VERSION,
+  TENSORRT_ALGORITHMS,
+  type CalibrationCache,
+  type TensorRTVersion,
+} from './calibrate/trt-cache.js';

@@ -22,13 +22,38 @@ export interface NativeBackends {
 
 type View = ArrayBufferView;
 
+/** The state of a native histogram (see native/calib/histogram.h). */
+export interface NativeHistogramState {
+  bins: number;
+  count: number;
+  max: number;
+  /** Bin width is 2^widthLog2; null while only zeros have been seen. */
+  widthLog2: number | null;
+  counts: Float64Array;
+}
+
+export interface NativeHistogram {
+  /** data: float32 values or float16 bits. Returns how many non-finite values were skipped. */
+  observe(data: Float32Array | Uint16Array, skipNonFinite: boolean, name: string): number;
+  merge(other: NativeHistogram): void;
+  /** method: 0 max, 1 entropy, 2 percentile, 3 mse. */
+  amax(method: number, percentile: number): number;
+  state(): NativeHistogramState;
+  restore(widthLog2: number | null, max: number, counts: Float64Array): void;
+  readonly bins: number;
+  readonly count: number;
+}
+
 export interface NativeAddon {
   setErrorClass(ctor: typeof Int8rtError): void;
   backends(): NativeBackends;
   setIsa(name: string): boolean;
+  NativeHistogram: new (bins: number) => NativeHistogram;
   halfToFloat(input: Uint16Array, output: Float32Array, scalar?: boolean): void;
   floatToHalf(input: Float32Array, output: Uint16Array, scalar?: boolean): void;
   gemm(desc: NativeGemmDesc, a: View, b: View, c: View, bias: Float32Array | null, scaleB: Float32Array | null): Promise<void> | undefined;
+  /** Benchmark hook: median kernel-only milliseconds of the CUDA GEMM (null operands: random on the device). */
+  cudaBenchmarkGemm(desc: NativeGemmDesc, a: View | null, b: View | null, iterations: number): Promise<number>;
 }
 
 const require = createRequire(import.meta.url);

@@ -7,6 +7,7 @@
 #include "napi/args.h"
 #include "napi/async_task.h"
 #include "napi/errors.h"
+#include "napi/gemm_desc_napi.h"
 #ifdef INT8RT_HAVE_CUDA
 #include "cuda/cuda_api.h"
 #endif
@@ -14,12 +15,6 @@
 namespace int8rt::napi {
 
 namespace {
-
-DType dtypeProp(const Napi::Object& o, const char* key) {
-  int v = static_cast<int>(numberProp(o, key, -1));
-  if (v < 0 || v > static_cast<int>(DType::Bool)) throw Error(ErrorCode::DType, std::string("bad dtype code for ") + key);
-  return static_cast<DType>(v);
-}
 
 void runGemm(const GemmDesc& d, bool cuda) {
   if (!cuda) return cpu::gemm(d);
@@ -34,19 +29,7 @@ Napi::Value gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     Napi::Object o = info[0].As<Napi::Object>();
-    GemmDesc d;
-    d.M = static_cast<int64_t>(numberProp(o, "m", 0));
-    d.N = static_cast<int64_t>(numberProp(o, "n", 0));
-    d.K = static_cast<int64_t>(numberProp(o, "k", 0));
-    if (d.M <= 0 || d.N <= 0 || d.K <= 0) throw Error(ErrorCode::Shape, "gemm dimensions must be positive");
-    d.transA = boolProp(o, "transA");
-    d.transB = boolProp(o, "transB");
-    d.inType = dtypeProp(o, "inType");
-    d.outType = dtypeProp(o, "outType");
-    d.scaleA = static_cast<float>(numberProp(o, "scaleA", 1));
-    d.scaleBScalar = static_cast<float>(numberProp(o, "scaleB", 1));
-    d.outScale = static_cast<float>(numberProp(o, "outScale", 1));
-    d.relu = boolProp(o, "relu");
+    GemmDesc d = readGemmDesc(o);
     const bool cuda = boolProp(o, "cuda"), async = boolProp(o, "async");
 
     size_t in = dtypeSize(d.inType);

@@ -6,6 +6,8 @@
 namespace int8rt::napi {
 void registerBackends(Napi::Env env, Napi::Object exports);
 void registerGemm(Napi::Env env, Napi::Object exports);
+void registerHistogram(Napi::Env env, Napi::Object exports);
+void registerBench(Napi::Env env, Napi::Object exports);
 }  // namespace int8rt::napi
 
 static Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -13,6 +15,8 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerErrors(env, exports);
   registerBackends(env, exports);
   registerGemm(env, exports);
+  registerHistogram(env, exports);
+  registerBench(env, exports);
   return exports;
 }
 
