@@ -26,4 +26,11 @@ std::vector<DeviceInfo> devices();
 // Oom, Cuda).
 void gemm(const GemmDesc& d, int device = 0);
 
+// Kernel-only timing of gemm(d) for benchmarks: the operands stay on the device, so no host↔device copy is
+// timed. Copies d.A / d.B to the device once (random values generated on the device where they are nullptr;
+// d.C, bias and scaleB are not used), warms up, then times `iterations` launches (layout packing included
+// when d's layout needs it) with CUDA events, the L2 cache flushed before each. Returns the median in
+// milliseconds. Throws like gemm(), and InvalidArg for iterations < 1.
+double benchmarkGemm(const GemmDesc& d, int iterations, int device = 0);
+
 }  // namespace int8rt::cuda

@@ -1,6 +1,6 @@
 // int8rt::cuda::gemm: argument checks, device selection, device memory, layout canonicalization and the
 // choice of kernel. Kernels live in gemm_s8.cu / gemm_f16.cu / gemm_f32.cu, the layout packers in
-// gemm_pack.cu.
+// gemm_pack.cu. The launch on device-resident operands (launchResident) is shared with gemm_bench.cu.
 //
 // Memory: each call leases a Workspace (a set of grow-only device buffers) from a per-device pool and
 // returns it when done, so concurrent calls never share a buffer and steady-state calls allocate nothing.
@@ -16,6 +16,7 @@
 
 #include "cuda_api.h"
 #include "cuda_check.cuh"
+#include "gemm_dispatch.cuh"
 #include "gemm_kernels.cuh"
 
 namespace int8rt::cuda {
@@ -119,26 +120,6 @@ class WorkspaceLease {
   Workspace* ws_ = nullptr;
 };
 
-// Makes `device` current for the calling thread and restores the previous one afterwards.
-class DeviceGuard {
- public:
-  explicit DeviceGuard(int device) {
-    if (cudaGetDevice(&prev_) != cudaSuccess) {
-      (void)cudaGetLastError();
-      prev_ = -1;
-    }
-    if (prev_ != device) CUDA_CHECK(cudaSetDevice(device), "cudaSetDevice");
-  }
-  ~DeviceGuard() {
-    if (prev_ >= 0) (void)cudaSetDevice(prev_);
-  }
-  DeviceGuard(const DeviceGuard&) = delete;
-  DeviceGuard& operator=(const DeviceGuard&) = delete;
-
- private:
-  int prev_ = -1;
-};
-
 void upload(void* dst, const void* src, size_t bytes, cudaStream_t s, const char* what) {
   if (bytes) CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, s), what);
 }
@@ -151,7 +132,25 @@ bool validOut(DType in, DType out) {
   }
 }
 
-void validate(const GemmDesc& d) {
+// The canonical Tensor Core row: K·elemSize bytes rounded up to 16.
+struct TcLayout {
+  int es;          // element bytes: 1 (int8) or 2 (fp16)
+  int64_t kBytes;  // bytes per canonical row
+  int64_t kPad;    // the same in elements (the ld of the pack buffers)
+  bool kAligned;   // kPad == K: a K-contiguous operand can be used as stored
+};
+TcLayout tcLayout(const GemmDesc& d) {
+  TcLayout l;
+  l.es = d.inType == DType::Int8 ? 1 : 2;
+  l.kBytes = (d.K * l.es + 15) / 16 * 16;
+  l.kPad = l.kBytes / l.es;
+  l.kAligned = l.kPad == d.K;
+  return l;
+}
+
+}  // namespace
+
+void validateDesc(const GemmDesc& d) {
   constexpr int64_t kMax = std::numeric_limits<int>::max();
   if (d.M < 0 || d.N < 0 || d.K < 0)
     throw Error(ErrorCode::Shape, "gemm: Expected non-negative M, N, K but received " + std::to_string(d.M) + ", " +
@@ -165,84 +164,84 @@ void validate(const GemmDesc& d) {
     throw Error(ErrorCode::DType, d.inType == DType::Int8
                                       ? "gemm: Expected outType int32, float32, float16 or int8 for int8 inputs"
                                       : "gemm: Expected outType float32, float16 or int8 for float inputs");
-  if ((d.M * d.K > 0 && !d.A) || (d.K * d.N > 0 && !d.B) || (d.M * d.N > 0 && !d.C))
-    throw Error(ErrorCode::InvalidArg, "gemm: missing A, B or C data");
 }
 
-// Tensor Core path: bring A to [M, Kp] and B to [N, Kp] (K-contiguous, Kp·elemSize a multiple of 16) unless
-// they already are, then run the int8 or fp16 kernel.
-void runTensorCore(const GemmDesc& d, Workspace& ws, const Epilogue& e, cudaStream_t s) {
-  const int es = d.inType == DType::Int8 ? 1 : 2;
-  const int64_t kBytes = (d.K * es + 15) / 16 * 16;
-  const int64_t kPad = kBytes / es;  // ld of the canonical buffers, in elements
-  const bool kAligned = kPad == d.K;
+void requireDevice(int device, const char* what) {
+  int count = 0;
+  const cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess || count == 0) {
+    (void)cudaGetLastError();
+    throw Error(ErrorCode::NoCuda, std::string(what) + ": no CUDA device available" +
+                                       (err != cudaSuccess ? std::string(" (") + cudaGetErrorName(err) + ")" : ""));
+  }
+  if (device < 0 || device >= count)
+    throw Error(ErrorCode::InvalidArg, std::string(what) + ": Expected a CUDA device index in [0, " +
+                                           std::to_string(count) + ") but received " + std::to_string(device));
+}
 
+Epilogue scalarEpilogue(const GemmDesc& d, void* C) {
+  Epilogue e;
+  e.C = C;
+  e.M = static_cast<int>(d.M);
+  e.N = static_cast<int>(d.N);
+  e.relu = d.relu;
+  e.scaleA = d.scaleA;
+  e.scaleBScalar = d.scaleBScalar;
+  e.outScale = d.outScale;
+  return e;
+}
+
+// Tensor Core operands are canonical as A [M, Kp] and B [N, Kp] (K-contiguous, Kp·elemSize a multiple of 16):
+// A is used as stored unless transposed or K is unaligned; B ([K, N] by default) only when transB and K is aligned.
+PackBytes packBytes(const GemmDesc& d) {
+  PackBytes p;
+  if (d.inType == DType::Float32) return p;
+  const TcLayout l = tcLayout(d);
+  if (d.transA || !l.kAligned) p.a = static_cast<size_t>(d.M * l.kBytes);
+  if (!d.transB || !l.kAligned) p.b = static_cast<size_t>(d.N * l.kBytes);
+  return p;
+}
+
+void launchResident(const GemmDesc& d, const void* A, const void* B, void* packA, void* packB, const Epilogue& e,
+                    cudaStream_t s) {
+  if (d.inType == DType::Float32) {
+    F32Operands op;
+    op.A = static_cast<const float*>(A);
+    op.B = static_cast<const float*>(B);
+    op.M = static_cast<int>(d.M);
+    op.N = static_cast<int>(d.N);
+    op.K = static_cast<int>(d.K);
+    op.transA = d.transA;
+    op.transB = d.transB;
+    return launchGemmF32(op, e, d.outType, s);
+  }
+  const TcLayout l = tcLayout(d);
+  const PackBytes need = packBytes(d);
   TcOperands op;
   op.M = static_cast<int>(d.M);
   op.N = static_cast<int>(d.N);
-  op.kBytes = static_cast<int>(kBytes);
-
-  // A is canonical as stored unless transposed ([K, M]).
-  const size_t aBytes = static_cast<size_t>(d.M * d.K * es);
-  void* rawA = ws.rawA.get(aBytes, "cudaMalloc(gemm A)");
-  upload(rawA, d.A, aBytes, s, "cudaMemcpyAsync(gemm A)");
-  if (!d.transA && kAligned) {
-    op.A = rawA;
-  } else {
-    void* packA = ws.packA.get(static_cast<size_t>(d.M * kBytes), "cudaMalloc(gemm A pack)");
-    launchPackOperand(rawA, packA, op.M, static_cast<int>(d.K), static_cast<int>(kPad), d.transA, es, s);
+  op.kBytes = static_cast<int>(l.kBytes);
+  op.A = A;
+  op.B = B;
+  if (need.a) {
+    launchPackOperand(A, packA, op.M, static_cast<int>(d.K), static_cast<int>(l.kPad), d.transA, l.es, s);
     op.A = packA;
   }
-
-  // B is canonical ([N, K]) only when transB; [K, N] is transposed on the device.
-  const size_t bBytes = static_cast<size_t>(d.K * d.N * es);
-  void* rawB = ws.rawB.get(bBytes, "cudaMalloc(gemm B)");
-  upload(rawB, d.B, bBytes, s, "cudaMemcpyAsync(gemm B)");
-  if (d.transB && kAligned) {
-    op.B = rawB;
-  } else {
-    void* packB = ws.packB.get(static_cast<size_t>(d.N * kBytes), "cudaMalloc(gemm B pack)");
-    launchPackOperand(rawB, packB, op.N, static_cast<int>(d.K), static_cast<int>(kPad), !d.transB, es, s);
+  if (need.b) {  // [K, N] is transposed on the device
+    launchPackOperand(B, packB, op.N, static_cast<int>(d.K), static_cast<int>(l.kPad), !d.transB, l.es, s);
     op.B = packB;
   }
-
   if (d.inType == DType::Int8)
     launchGemmS8(op, e, d.outType, s);
   else
     launchGemmF16(op, e, d.outType, s);
 }
 
-void runF32(const GemmDesc& d, Workspace& ws, const Epilogue& e, cudaStream_t s) {
-  F32Operands op;
-  op.M = static_cast<int>(d.M);
-  op.N = static_cast<int>(d.N);
-  op.K = static_cast<int>(d.K);
-  op.transA = d.transA;
-  op.transB = d.transB;
-  const size_t aBytes = static_cast<size_t>(d.M * d.K) * sizeof(float);
-  const size_t bBytes = static_cast<size_t>(d.K * d.N) * sizeof(float);
-  op.A = static_cast<const float*>(ws.rawA.get(aBytes, "cudaMalloc(gemm A)"));
-  op.B = static_cast<const float*>(ws.rawB.get(bBytes, "cudaMalloc(gemm B)"));
-  upload(const_cast<float*>(op.A), d.A, aBytes, s, "cudaMemcpyAsync(gemm A)");
-  upload(const_cast<float*>(op.B), d.B, bBytes, s, "cudaMemcpyAsync(gemm B)");
-  launchGemmF32(op, e, d.outType, s);
-}
-
-}  // namespace
-
 void gemm(const GemmDesc& d, int device) {
-  validate(d);
-
-  int count = 0;
-  const cudaError_t err = cudaGetDeviceCount(&count);
-  if (err != cudaSuccess || count == 0) {
-    (void)cudaGetLastError();
-    throw Error(ErrorCode::NoCuda, std::string("gemm: no CUDA device available") +
-                                       (err != cudaSuccess ? std::string(" (") + cudaGetErrorName(err) + ")" : ""));
-  }
-  if (device < 0 || device >= count)
-    throw Error(ErrorCode::InvalidArg, "gemm: Expected a CUDA device index in [0, " + std::to_string(count) +
-                                           ") but received " + std::to_string(device));
+  validateDesc(d);
+  if ((d.M * d.K > 0 && !d.A) || (d.K * d.N > 0 && !d.B) || (d.M * d.N > 0 && !d.C))
+    throw Error(ErrorCode::InvalidArg, "gemm: missing A, B or C data");
+  requireDevice(device, "gemm");
   if (d.M == 0 || d.N == 0) return;
 
   DeviceGuard guard(device);
@@ -250,13 +249,8 @@ void gemm(const GemmDesc& d, int device) {
   Workspace& ws = lease.get();
   cudaStream_t s = cudaStreamPerThread;
 
-  Epilogue e;
-  e.M = static_cast<int>(d.M);
-  e.N = static_cast<int>(d.N);
-  e.relu = d.relu;
-  e.scaleA = d.scaleA;
-  e.scaleBScalar = d.scaleBScalar;
-  e.outScale = d.outScale;
+  const size_t cBytes = static_cast<size_t>(d.M * d.N) * dtypeSize(d.outType);
+  Epilogue e = scalarEpilogue(d, ws.C.get(cBytes, "cudaMalloc(gemm C)"));
   const size_t colBytes = static_cast<size_t>(d.N) * sizeof(float);
   if (d.bias) {
     void* p = ws.bias.get(colBytes, "cudaMalloc(gemm bias)");
@@ -268,13 +262,17 @@ void gemm(const GemmDesc& d, int device) {
     upload(p, d.scaleB, colBytes, s, "cudaMemcpyAsync(gemm scaleB)");
     e.scaleB = static_cast<const float*>(p);
   }
-  const size_t cBytes = static_cast<size_t>(d.M * d.N) * dtypeSize(d.outType);
-  e.C = ws.C.get(cBytes, "cudaMalloc(gemm C)");
 
-  if (d.inType == DType::Float32)
-    runF32(d, ws, e, s);
-  else
-    runTensorCore(d, ws, e, s);
+  const size_t es = dtypeSize(d.inType);
+  const size_t aBytes = static_cast<size_t>(d.M * d.K) * es, bBytes = static_cast<size_t>(d.K * d.N) * es;
+  void* A = ws.rawA.get(aBytes, "cudaMalloc(gemm A)");
+  void* B = ws.rawB.get(bBytes, "cudaMalloc(gemm B)");
+  upload(A, d.A, aBytes, s, "cudaMemcpyAsync(gemm A)");
+  upload(B, d.B, bBytes, s, "cudaMemcpyAsync(gemm B)");
+  const PackBytes pack = packBytes(d);
+  void* packA = pack.a ? ws.packA.get(pack.a, "cudaMalloc(gemm A pack)") : nullptr;
+  void* packB = pack.b ? ws.packB.get(pack.b, "cudaMalloc(gemm B pack)") : nullptr;
+  launchResident(d, A, B, packA, packB, e, s);
 
   CUDA_CHECK(cudaMemcpyAsync(d.C, e.C, cBytes, cudaMemcpyDeviceToHost, s), "cudaMemcpyAsync(gemm C)");
   CUDA_CHECK(cudaStreamSynchronize(s), "gemm (cudaStreamSynchronize)");
