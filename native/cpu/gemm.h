@@ -8,7 +8,7 @@ namespace int8rt::cpu {
 // Runs d on the CPU. Arguments are assumed validated (lib/gemm.ts checks them before native work).
 void gemm(const GemmDesc& d);
 
-// The per-ISA implementations (gemm_<isa>.cpp). Each takes Float32 or Int8 inputs.
+// The per-ISA implementations (gemm_<isa>.cpp). Each takes Float32, Float16 or Int8 inputs.
 void gemmScalar(const GemmDesc& d);
 void gemmAvx2(const GemmDesc& d);
 void gemmAvxVnni(const GemmDesc& d);

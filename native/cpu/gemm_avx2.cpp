@@ -44,6 +44,18 @@ struct F32Avx2 {
   static void store(float* p, V v) { _mm256_store_ps(p, v); }
 };
 
+// fp16 operands are widened to fp32 as they are packed (F16C), then multiplied by the fp32 kernel:
+// no separate conversion pass, no fp32 copy of B.
+struct F16Avx2 : F32Avx2 {
+  using In = uint16_t;
+  static float packA(uint16_t h) { return halfToFloat(h); }
+  static float packB(uint16_t h) { return halfToFloat(h); }
+  static void packBGroupRowMajor(const uint16_t* src, int64_t, float* dst, int32_t*) {
+    _mm256_store_ps(dst, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src))));
+    _mm256_store_ps(dst + 8, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 8))));
+  }
+};
+
 // int8 via int16 pairs: A broadcasts (a[k], a[k+1]) as one 32-bit lane, B holds (b[k][n], b[k+1][n]).
 struct S8Avx2 {
   using In = int8_t;
@@ -143,6 +155,7 @@ struct S8Avx2 {
 
 void gemmAvx2(const GemmDesc& d) {
   if (d.inType == DType::Int8) GemmDriver<S8Avx2, 6, 2>::run(d);
+  else if (d.inType == DType::Float16) GemmDriver<F16Avx2, 6, 2>::run(d);
   else GemmDriver<F32Avx2, 6, 2>::run(d);
 }
 

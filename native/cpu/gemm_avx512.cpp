@@ -44,6 +44,20 @@ struct F32Avx512 {
   static void store(float* p, V v) { _mm512_store_ps(p, v); }
 };
 
+// fp16 widened to fp32 while packing (see gemm_avx2.cpp).
+struct F16Avx512 : F32Avx512 {
+  using In = uint16_t;
+  static float packA(uint16_t h) { return halfToFloat(h); }
+  static float packB(uint16_t h) { return halfToFloat(h); }
+  static __m512 widen(const uint16_t* p) {  // masked form: GCC 12 warns on the unmasked intrinsic
+    return _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static void packBGroupRowMajor(const uint16_t* src, int64_t, float* dst, int32_t*) {
+    _mm512_store_ps(dst, widen(src));
+    _mm512_store_ps(dst + 16, widen(src + 16));
+  }
+};
+
 struct S8Avx512 {
   using In = int8_t;
   using TA = int16_t;
@@ -73,6 +87,7 @@ struct S8Avx512 {
 
 void gemmAvx512(const GemmDesc& d) {
   if (d.inType == DType::Int8) GemmDriver<S8Avx512, 6, 2>::run(d);
+  else if (d.inType == DType::Float16) GemmDriver<F16Avx512, 12, 2>::run(d);
   else GemmDriver<F32Avx512, 12, 2>::run(d);
 }
 

@@ -40,6 +40,12 @@ struct F32Scalar {
   static void store(float* p, V v) { *p = v; }
 };
 
+struct F16Scalar : F32Scalar {
+  using In = uint16_t;
+  static float packA(uint16_t h) { return halfToFloat(h); }
+  static float packB(uint16_t h) { return halfToFloat(h); }
+};
+
 // What one vpdpbusd lane does: four u8 x s8 products summed into an int32.
 struct S8Scalar : U8S8 {
   using V = int32_t;
@@ -59,6 +65,7 @@ struct S8Scalar : U8S8 {
 
 void gemmScalar(const GemmDesc& d) {
   if (d.inType == DType::Int8) GemmDriver<S8Scalar, 4, 4>::run(d);
+  else if (d.inType == DType::Float16) GemmDriver<F16Scalar, 4, 4>::run(d);
   else GemmDriver<F32Scalar, 4, 4>::run(d);
 }
 
