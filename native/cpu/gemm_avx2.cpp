@@ -1,20 +1,6 @@
 // AVX2 + FMA kernels. fp32: 6x16 micro-tile of FMAs. int8: sign-extended to int16 and multiplied with
 // vpmaddwd (16 MACs per instruction, exact for every int8 value, unlike vpmaddubsw which saturates).
-#include <immintrin.h>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <type_traits>
-#include <vector>
-
-#include "core/aligned_buffer.h"
-#include "core/gemm_desc.h"
-#include "core/half.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "cpu/gemm_isa_prelude.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,f16c")

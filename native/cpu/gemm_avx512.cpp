@@ -1,20 +1,6 @@
 // AVX-512 kernels (F, BW, VL, DQ): fp32 12x32 micro-tile of FMAs; int8 through int16 pairs and
 // vpmaddwd (exact) for CPUs without VNNI. Same driver and packing scheme as gemm_avx2.cpp, wider.
-#include <immintrin.h>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <type_traits>
-#include <vector>
-
-#include "core/aligned_buffer.h"
-#include "core/gemm_desc.h"
-#include "core/half.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "cpu/gemm_isa_prelude.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")

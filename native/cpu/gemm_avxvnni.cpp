@@ -1,20 +1,6 @@
 // AVX-VNNI (VEX, 256-bit: Alder Lake and later) int8 kernel: vpdpbusd on ymm, 6x16 micro-tile.
 // fp32 goes to the AVX2 FMA kernel. Kept apart from the AVX-512 file so no EVEX encoding leaks in.
-#include <immintrin.h>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <type_traits>
-#include <vector>
-
-#include "core/aligned_buffer.h"
-#include "core/gemm_desc.h"
-#include "core/half.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "cpu/gemm_isa_prelude.h"
 
 #pragma GCC push_options
 #pragma GCC target("avxvnni,avx2,fma,f16c")

@@ -1,18 +1,6 @@
 // Portable kernels for CPUs without AVX2. The int8 path uses the same u8 x s8 packing and the
 // +128 compensation as the VNNI kernels (QUANTIZATION.md), so that scheme is exercised everywhere.
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <type_traits>
-#include <vector>
-
-#include "core/aligned_buffer.h"
-#include "core/gemm_desc.h"
-#include "core/half.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "cpu/gemm_isa_prelude.h"
 #include "cpu/gemm_driver.h"
 #include "cpu/gemm_u8s8.h"
 

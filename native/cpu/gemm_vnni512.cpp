@@ -1,20 +1,6 @@
 // AVX-512 VNNI int8 kernel: vpdpbusd multiplies u8 x s8 in groups of four and adds to int32 without
 // saturation (64 MACs per instruction), 12x32 micro-tile. fp32 goes to the AVX-512 FMA kernel.
-#include <immintrin.h>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <type_traits>
-#include <vector>
-
-#include "core/aligned_buffer.h"
-#include "core/gemm_desc.h"
-#include "core/half.h"
-#include "core/thread_pool.h"
-#include "cpu/gemm.h"
+#include "cpu/gemm_isa_prelude.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")
