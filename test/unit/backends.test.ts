@@ -47,3 +47,26 @@ describe('backends()', () => {
     expect(Array.from((await gemm(t, t)).data)).toEqual([7, 10, 15, 22]);
   });
 });
+
+describe('environment settings', () => {
+  // A fresh process reads INT8RT_NUM_THREADS and INT8RT_ISA once, at first use.
+  const probe = async (env: Record<string, string>) => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const script = `const b = require('bindings')({ bindings: 'int8rt', module_root: ${JSON.stringify(root)} }).backends();` +
+      'console.log(JSON.stringify({ isa: b.isa, threads: b.threads }))';
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, ...env } }).toString());
+  };
+
+  it('INT8RT_NUM_THREADS sets the pool size', async () => {
+    expect((await probe({ INT8RT_NUM_THREADS: '3' })).threads).toBe(3);
+    expect((await probe({ INT8RT_NUM_THREADS: '1' })).threads).toBe(1);
+  });
+
+  it('INT8RT_ISA lowers the kernel ISA, and an ISA the CPU lacks is ignored', async () => {
+    expect((await probe({ INT8RT_ISA: 'scalar' })).isa).toBe('scalar');
+    const best = availableCpuIsas()[0];
+    if (best !== 'avx512_vnni') expect((await probe({ INT8RT_ISA: 'avx512_vnni' })).isa).toBe(best);
+  });
+});
