@@ -27,3 +27,14 @@ export {
   type CalibrationCache,
   type TensorRTVersion,
 } from './calibrate/trt-cache.js';
+export { loadOnnx, type LoadOptions } from './onnx/load.js';
+export { readTensorProto } from './onnx/tensor-proto.js';
+export { inferShapes } from './onnx/shape-inference.js';
+export type { Model, NodeInfo, TensorInfo, Dim, AttributeValue, FusedActivation, ActivationType } from './onnx/ir.js';
+export { optimize, PASSES, type Pass } from './graph/optimize.js';
+export { foldConstants } from './graph/passes/fold-constants.js';
+export { foldBatchNorm } from './graph/passes/fold-batchnorm.js';
+export { fuseBias } from './graph/passes/fuse-bias.js';
+export { fuseActivation } from './graph/passes/fuse-activation.js';
+export { removeIdentity } from './graph/passes/remove-identity.js';
+export { eliminateDead } from './graph/passes/eliminate-dead.js';
