@@ -33,8 +33,11 @@ export interface NativeHistogramState {
 }
 
 export interface NativeHistogram {
-  /** data: float32 values or float16 bits. Returns how many non-finite values were skipped. */
-  observe(data: Float32Array | Uint16Array, skipNonFinite: boolean, name: string): number;
+  /**
+   * data: float32 values or float16 bits. cuda: copy to CUDA device 0 and count there. Returns how many
+   * non-finite values were skipped.
+   */
+  observe(data: Float32Array | Uint16Array, skipNonFinite: boolean, name: string, cuda: boolean): number;
   merge(other: NativeHistogram): void;
   /** method: 0 max, 1 entropy, 2 percentile, 3 mse. */
   amax(method: number, percentile: number): number;

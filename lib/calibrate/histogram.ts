@@ -4,6 +4,7 @@
  * so the bins depend only on the values observed, never on batch order, batch size or merge order
  * (see native/calib/histogram.h).
  */
+import { resolveDevice, type Device } from '../backends.js';
 import { Int8rtError, invalid } from '../errors.js';
 import { native, type NativeHistogram } from '../native.js';
 import { asTensor } from '../tensor.js';
@@ -30,6 +31,12 @@ export interface ObserveOptions {
   skipNonFinite?: boolean;
   /** Tensor name for error messages. */
   name?: string;
+  /**
+   * Where to count: 'cpu' (default) or 'cuda', which copies the data to the GPU and counts it with the
+   * CUDA kernel the engine uses on device activations (same bins, bit for bit). 'cuda' without a CUDA
+   * device throws ERR_NO_CUDA.
+   */
+  device?: Device;
 }
 
 export interface AmaxOptions {
@@ -86,6 +93,8 @@ export class Histogram {
   observe(x: unknown, options: ObserveOptions = {}): number {
     const name = options.name ?? 'x';
     if (typeof name !== 'string') throw invalid('a string', 'options.name', name);
+    // Host data: the CPU unless CUDA is asked for explicitly.
+    const device = options.device === undefined ? 'cpu' : resolveDevice(options.device);
     let data: Float32Array | Uint16Array;
     if (x instanceof Float32Array) {
       data = x;
@@ -95,7 +104,7 @@ export class Histogram {
         throw invalid('a float32 or float16 tensor', name, `a ${t.type} tensor`, 'ERR_DTYPE');
       data = t.data as Float32Array | Uint16Array;
     }
-    return this.#native.observe(data, options.skipNonFinite === true, name);
+    return this.#native.observe(data, options.skipNonFinite === true, name, device === 'cuda');
   }
 
   /** Adds other's counts: the result equals having observed both data sets here. */

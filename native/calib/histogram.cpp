@@ -88,19 +88,18 @@ void Histogram::addIndices(const uint32_t* idx, int64_t n, std::vector<uint32_t>
   for (; k < n; ++k) ++s0[idx[k]];
 }
 
-template <class T>
-int64_t Histogram::observeImpl(const T* x, int64_t n, bool skipNonFinite, const std::string& name) {
-  const HistogramKernels& kern = histogramKernels();
-  int64_t bad = 0;
-  uint32_t maxBits;
-  if constexpr (std::is_same_v<T, float>) maxBits = kern.scanF32(x, n, &bad);
-  else maxBits = kern.scanF16(x, n, &bad);
+void Histogram::checkFinite(int64_t bad, int64_t n, bool skipNonFinite, const std::string& name) {
   if (bad && !skipNonFinite)
     throw Error(ErrorCode::NonFinite, name + " has " + std::to_string(bad) + " non-finite value" + (bad == 1 ? "" : "s") +
                                           " (NaN or ±Inf) among " + std::to_string(n) +
                                           "; pass { skipNonFinite: true } to leave them out");
-  const double batchMax = valueOfBits(maxBits, static_cast<T*>(nullptr));
-  const int64_t finite = n - bad;
+}
+
+int Histogram::widthAfter(double batchMax) const {
+  return batchMax > maxAbs_ ? std::max(widthLog2_, widthLog2For(batchMax)) : widthLog2_;
+}
+
+bool Histogram::admitBatch(double batchMax, int64_t finite) {
   if (batchMax > maxAbs_) {
     maxAbs_ = batchMax;
     growTo(widthLog2For(batchMax));
@@ -108,8 +107,20 @@ int64_t Histogram::observeImpl(const T* x, int64_t n, bool skipNonFinite, const 
   count_ += static_cast<uint64_t>(finite);
   if (batchMax == 0) {  // only zeros (and skipped values): no need to look again
     counts_[0] += static_cast<uint64_t>(finite);
-    return bad;
+    return false;
   }
+  return true;
+}
+
+template <class T>
+int64_t Histogram::observeImpl(const T* x, int64_t n, bool skipNonFinite, const std::string& name) {
+  const HistogramKernels& kern = histogramKernels();
+  int64_t bad = 0;
+  uint32_t maxBits;
+  if constexpr (std::is_same_v<T, float>) maxBits = kern.scanF32(x, n, &bad);
+  else maxBits = kern.scanF16(x, n, &bad);
+  checkFinite(bad, n, skipNonFinite, name);
+  if (!admitBatch(valueOfBits(maxBits, static_cast<T*>(nullptr)), n - bad)) return bad;
 
   const float inv = std::ldexp(1.0f, -widthLog2_);  // exact: |k| <= 126
   const uint32_t nb = static_cast<uint32_t>(counts_.size());

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/dtype.h"
+
 namespace int8rt::calib {
 
 class Histogram {
@@ -26,6 +28,11 @@ class Histogram {
   // or, with skipNonFinite, leaves them out. Returns how many were skipped.
   int64_t observe(const float* x, int64_t n, bool skipNonFinite, const std::string& name);
   int64_t observe(const uint16_t* halfBits, int64_t n, bool skipNonFinite, const std::string& name);
+  // The same for n float32 / float16 values in the memory of CUDA device `device`, counted there
+  // (native/cuda/histogram.cu); the bins come out identical to observe() on the same values. Throws
+  // ERR_NO_CUDA in a build without CUDA kernels; after a CUDA error the histogram is unchanged.
+  int64_t observeDevice(const void* data, DType type, int64_t n, bool skipNonFinite, const std::string& name,
+                        int device = 0);
 
   // Adds other's counts (same bin count required): equal to having observed both data sets here.
   void merge(const Histogram& other);
@@ -48,6 +55,12 @@ class Histogram {
   template <class T>
   int64_t observeImpl(const T* x, int64_t n, bool skipNonFinite, const std::string& name);
   void growTo(int widthLog2);
+  // The parts of observe shared by the CPU and CUDA paths. checkFinite throws ERR_NONFINITE unless
+  // skipping; widthAfter is the width exponent once a batch with this max is in; admitBatch takes in
+  // the batch's max and count and, for a batch of zeros only, its bins; false when nothing is left to bin.
+  static void checkFinite(int64_t nonFinite, int64_t n, bool skipNonFinite, const std::string& name);
+  int widthAfter(double batchMax) const;
+  bool admitBatch(double batchMax, int64_t finite);
   void addIndices(const uint32_t* idx, int64_t n, std::vector<uint32_t>& sub, bool interleave);
   void flush(std::vector<uint32_t>& sub);
 

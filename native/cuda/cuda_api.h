@@ -2,9 +2,12 @@
 // this builds without a CUDA toolkit (callers guard their use with INT8RT_HAVE_CUDA).
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "../core/dtype.h"
 #include "../core/gemm_desc.h"
 
 namespace int8rt::cuda {
@@ -32,5 +35,25 @@ void gemm(const GemmDesc& d, int device = 0);
 // when d's layout needs it) with CUDA events, the L2 cache flushed before each. Returns the median in
 // milliseconds. Throws like gemm(), and InvalidArg for iterations < 1.
 double benchmarkGemm(const GemmDesc& d, int iterations, int device = 0);
+
+// The two passes of calib::Histogram::observeDevice over n float32 / float16 values already in device
+// memory (`data`, element-aligned, on `device`). Split so that the bin width can be decided on the host,
+// by the same rule as the CPU path, between them. Synchronous, on the calling thread's per-thread
+// stream. Throw int8rt::Error (NoCuda, InvalidArg, DType, Oom, Cuda).
+struct DeviceAbsMax {
+  double maxAbs = 0;      // largest finite |x| (0 for none), exactly as stored
+  int64_t nonFinite = 0;  // NaN / ±Inf count
+};
+DeviceAbsMax deviceAbsMax(const void* data, DType type, int64_t n, int device = 0);
+// counts[j] += the number of x with floor(|x| · 2^-widthLog2) == j, for j < bins; NaN, ±Inf and values
+// at or above bins · 2^widthLog2 are left out. Bit for bit the CPU binning: the scale is a power of two.
+void deviceBinCounts(const void* data, DType type, int64_t n, int widthLog2, int64_t bins, uint64_t* counts,
+                     int device = 0);
+
+// Calls fn with a device copy of `bytes` bytes of host memory on `device`, freed afterwards (also when fn
+// throws). The copy keeps the host address's offset within 16 bytes, so device code sees the same
+// alignment as the host data (tests reach unaligned paths through subarrays). For tests and tools
+// that start from host data; the engine passes its own device pointers.
+void withDeviceCopy(const void* host, size_t bytes, int device, const std::function<void(const void*)>& fn);
 
 }  // namespace int8rt::cuda

@@ -9,6 +9,9 @@
 #include "calib/amax.h"
 #include "calib/histogram.h"
 #include "core/error.h"
+#if INT8RT_HAVE_CUDA
+#include "cuda/cuda_api.h"
+#endif
 #include "napi/args.h"
 #include "napi/errors.h"
 
@@ -44,20 +47,33 @@ class HistogramWrap : public Napi::ObjectWrap<HistogramWrap> {
   }
 
  private:
-  // observe(data: Float32Array | Uint16Array (half bits), skipNonFinite, name) -> skipped count
+  // observe(data: Float32Array | Uint16Array (half bits), skipNonFinite, name, cuda) -> skipped count.
+  // cuda: copy the data to device 0 and count it there (the CUDA kernels' test path).
   Napi::Value observe(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), [&]() -> Napi::Value {
       Bytes b = typedArrayBytes(info[0], "x", 0);
       const auto type = info[0].As<Napi::TypedArray>().TypedArrayType();
       const bool skip = info[1].ToBoolean();
       const std::string name = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : std::string("x");
-      int64_t skipped;
-      if (type == napi_float32_array)
-        skipped = h_->observe(static_cast<const float*>(b.data), static_cast<int64_t>(b.size / 4), skip, name);
-      else if (type == napi_uint16_array)
-        skipped = h_->observe(static_cast<const uint16_t*>(b.data), static_cast<int64_t>(b.size / 2), skip, name);
-      else
+      const bool onCuda = info[3].ToBoolean();
+      if (type != napi_float32_array && type != napi_uint16_array)
         throw Error(ErrorCode::DType, "Expected float32 data (Float32Array) or float16 bits (Uint16Array) for " + name);
+      const bool f32 = type == napi_float32_array;
+      const int64_t n = static_cast<int64_t>(b.size / (f32 ? 4 : 2));
+      int64_t skipped = 0;
+      if (onCuda) {
+#if INT8RT_HAVE_CUDA
+        cuda::withDeviceCopy(b.data, b.size, 0, [&](const void* d) {
+          skipped = h_->observeDevice(d, f32 ? DType::Float32 : DType::Float16, n, skip, name);
+        });
+#else
+        throw Error(ErrorCode::NoCuda, "this build of int8rt has no CUDA kernels (nvcc was not found when it was built)");
+#endif
+      } else if (f32) {
+        skipped = h_->observe(static_cast<const float*>(b.data), n, skip, name);
+      } else {
+        skipped = h_->observe(static_cast<const uint16_t*>(b.data), n, skip, name);
+      }
       return Napi::Number::New(info.Env(), static_cast<double>(skipped));
     });
   }

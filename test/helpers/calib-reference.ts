@@ -175,3 +175,27 @@ export function refPercentile(x: ArrayLike<number>, p: number, width: number): n
   const need = Math.max(1, Math.abs(t - r) <= t * 1e-14 ? r : Math.ceil(t));
   return (Math.floor(a[need - 1]! / width) + 1) * width;
 }
+
+/**
+ * The mse errors of refMseErrors exactly, in BigInt and units of (width/254)²: bin j's centre is
+ * 127(2j+1) and candidate i's step 2i, so every error is an integer. Skips empty bins only.
+ */
+export function refMseErrorsExact(counts: readonly number[]): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 128; i <= lastCandidate(counts); i++) {
+    const d = BigInt(2 * i);
+    let err = 0n;
+    for (let j = 0; j < counts.length; j++) {
+      if (!counts[j]) continue;
+      const m = BigInt(127 * (2 * j + 1));
+      let r = m / d;
+      const twice = 2n * (m - r * d);
+      if (twice > d || (twice === d && r % 2n === 1n)) r += 1n; // round half to even
+      if (r > 127n) r = 127n;
+      const e = m - r * d;
+      err += BigInt(counts[j]!) * e * e;
+    }
+    out.push(err);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // Bad input to the calibration API: every failure is an Int8rtError with a stable code and a
 // message that says what was wrong, and a failed call leaves the histogram as it was.
 import { describe, expect, it } from 'vitest';
-import { Histogram, Int8rtError, Tensor, channelAmax, readTensorRTCache, writeTensorRTCache } from '../../lib/index.js';
+import { Histogram, Int8rtError, Tensor, backends, channelAmax, readTensorRTCache, writeTensorRTCache } from '../../lib/index.js';
 import { gaussian } from '../helpers/calib-reference.js';
 
 function expectError(fn: () => unknown, code: string, message?: RegExp): void {
@@ -140,5 +140,25 @@ describe('calibration errors', () => {
     expectError(() => channelAmax(new Tensor('float32', [1], []), 0), 'ERR_SHAPE');
     const nan = new Tensor('float32', Float32Array.of(1, NaN, 2, Infinity), [2, 2]);
     expectError(() => channelAmax(nan, 0), 'ERR_NONFINITE', /2 non-finite/);
+  });
+});
+
+describe.skipIf(backends().cuda !== null)('calibration without a CUDA device', () => {
+  it("observe(x, { device: 'cuda' }): ERR_NO_CUDA, histogram unchanged", () => {
+    const h = new Histogram();
+    h.observe(gaussian(100, 1));
+    const before = h.toJSON();
+    expectError(() => h.observe(gaussian(100, 2), { device: 'cuda' }), 'ERR_NO_CUDA');
+    expectError(() => h.observe(new Tensor('float16', new Uint16Array(4), [4]), { device: 'cuda' }), 'ERR_NO_CUDA');
+    expect(h.toJSON()).toEqual(before);
+  });
+});
+
+describe('observe device option', () => {
+  it("anything but 'cpu' / 'cuda': ERR_INVALID_ARG", () => {
+    for (const device of ['gpu', 0, null]) expectError(() => new Histogram().observe(gaussian(10, 3), { device: device as 'cpu' }), 'ERR_INVALID_ARG', /device/);
+    const h = new Histogram();
+    h.observe(gaussian(10, 3), { device: 'cpu' });
+    expect(h.count).toBe(10);
   });
 });
