@@ -1,11 +1,11 @@
 {
   # The same addon as CMakeLists.txt, CPU kernels only, for machines without CMake (node-gyp).
-  # Sources are every .cpp under native/{core,cpu,calib,napi}; CUDA needs the CMake build.
+  # Sources are every .cpp under native/{core,cpu,cpu/ops,calib,engine,napi}; CUDA needs the CMake build.
   "targets": [
     {
       "target_name": "int8rt",
       "sources": [
-        "<!@(node -p \"['core','cpu','calib','napi'].flatMap(d => require('fs').readdirSync('native/' + d).filter(f => f.endsWith('.cpp')).map(f => 'native/' + d + '/' + f)).join(' ')\")"
+        "<!@(node -p \"['core','cpu','cpu/ops','calib','engine','napi'].flatMap(d => require('fs').readdirSync('native/' + d).filter(f => f.endsWith('.cpp')).map(f => 'native/' + d + '/' + f)).join(' ')\")"
       ],
       "include_dirs": [
         "native",

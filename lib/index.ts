@@ -38,3 +38,6 @@ export { fuseBias } from './graph/passes/fuse-bias.js';
 export { fuseActivation } from './graph/passes/fuse-activation.js';
 export { removeIdentity } from './graph/passes/remove-identity.js';
 export { eliminateDead } from './graph/passes/eliminate-dead.js';
+export { Engine, type EngineLoadOptions, type LayerInfo } from './engine.js';
+export { buildEngine, type BuildOptions } from './build/build-engine.js';
+export { writePlan, readPlan, PLAN_VERSION, type Plan, type PlanGraph, type LayerPrecision } from './build/plan.js';

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Int8rtError } from './errors.js';
+import type { TypedArray } from './tensor.js';
 
 export interface NativeGemmDesc {
   m: number; n: number; k: number;
@@ -47,7 +48,29 @@ export interface NativeHistogram {
   readonly count: number;
 }
 
+/** A tensor crossing the boundary: type is the dtype code (lib/tensor.ts DTYPES order). */
+export interface NativeTensor {
+  type: number;
+  data: TypedArray;
+  dims: number[];
+}
+
+/** The executor of a plan (native/napi/engine_napi.cpp). */
+export interface NativeEngine {
+  /** inputs in the plan's input order; resolves with the outputs in the plan's output order. */
+  run(inputs: NativeTensor[]): Promise<NativeTensor[]>;
+  dispose(): void;
+}
+
+export interface NativeEngineClass {
+  /** Verifies (checksum, version) and prepares a plan on a worker thread. */
+  load(plan: Uint8Array): Promise<NativeEngine>;
+}
+
 export interface NativeAddon {
+  NativeEngine: NativeEngineClass;
+  /** Test hook: the native JSON reader the plan loader uses. */
+  parseJsonForTest(text: string): unknown;
   setErrorClass(ctor: typeof Int8rtError): void;
   backends(): NativeBackends;
   setIsa(name: string): boolean;

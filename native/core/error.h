@@ -15,6 +15,10 @@ enum class ErrorCode {
   Cuda,         // ERR_CUDA
   Oom,          // ERR_OOM
   Internal,     // ERR_INTERNAL
+  UnsupportedOp,  // ERR_UNSUPPORTED_OP
+  PlanCorrupt,    // ERR_PLAN_CORRUPT
+  PlanVersion,    // ERR_PLAN_VERSION
+  Disposed,       // ERR_DISPOSED
 };
 
 inline const char* errorCodeName(ErrorCode c) {
@@ -27,6 +31,10 @@ inline const char* errorCodeName(ErrorCode c) {
     case ErrorCode::Cuda: return "ERR_CUDA";
     case ErrorCode::Oom: return "ERR_OOM";
     case ErrorCode::Internal: return "ERR_INTERNAL";
+    case ErrorCode::UnsupportedOp: return "ERR_UNSUPPORTED_OP";
+    case ErrorCode::PlanCorrupt: return "ERR_PLAN_CORRUPT";
+    case ErrorCode::PlanVersion: return "ERR_PLAN_VERSION";
+    case ErrorCode::Disposed: return "ERR_DISPOSED";
   }
   return "ERR_INTERNAL";
 }

@@ -8,6 +8,7 @@ void registerBackends(Napi::Env env, Napi::Object exports);
 void registerGemm(Napi::Env env, Napi::Object exports);
 void registerHistogram(Napi::Env env, Napi::Object exports);
 void registerBench(Napi::Env env, Napi::Object exports);
+void registerEngine(Napi::Env env, Napi::Object exports);
 }  // namespace int8rt::napi
 
 static Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -17,6 +18,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerGemm(env, exports);
   registerHistogram(env, exports);
   registerBench(env, exports);
+  registerEngine(env, exports);
   return exports;
 }
 

@@ -1,0 +1,173 @@
+// Conv (1-D and 2-D, groups, strides, pads, dilations, auto_pad) with the bias and a fused activation
+// applied in its epilogue. Regular convs: im2col into the workspace, then cpu::gemm per group
+// (pointwise convs skip im2col). Depthwise convs: a direct kernel, where a GEMM would be skinny.
+#include "cpu/gemm.h"
+#include "cpu/ops/activation.h"
+#include "cpu/ops/window.h"
+#include "engine/op_registry.h"
+
+namespace int8rt::cpu::ops {
+
+namespace {
+
+using engine::KernelContext;
+using engine::OpKernel;
+using engine::RunContext;
+
+// The sizes of one Conv call, in the 2-D view.
+struct ConvGeometry {
+  int64_t n, c, h, w, m, cg, mg, groups, oh, ow;
+  Axis y, x;
+  int64_t kernelSize() const { return cg * y.kernel * x.kernel; }
+  bool pointwise() const {
+    return y.kernel == 1 && x.kernel == 1 && y.stride == 1 && x.stride == 1 && y.padBegin == 0 && x.padBegin == 0 &&
+           y.padEnd == 0 && x.padEnd == 0;
+  }
+  bool depthwise() const { return groups == c && cg == 1 && groups > 1; }
+};
+
+// Unfolds one group of one image into col[cg·kh·kw, oh·ow].
+void im2col(const float* x, float* col, const ConvGeometry& g) {
+  const int64_t kh = g.y.kernel, kw = g.x.kernel, ohw = g.oh * g.ow;
+  parallelRange(g.kernelSize(), std::max<int64_t>(1, 8192 / std::max<int64_t>(ohw, 1)), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t ci = r / (kh * kw), ky = r / kw % kh, kx = r % kw;
+      const float* plane = x + ci * g.h * g.w;
+      float* out = col + r * ohw;
+      for (int64_t oy = 0; oy < g.oh; ++oy) {
+        const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
+        float* row = out + oy * g.ow;
+        if (iy < 0 || iy >= g.h) {
+          std::fill(row, row + g.ow, 0.0f);
+          continue;
+        }
+        const float* src = plane + iy * g.w;
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          const int64_t ix = ox * g.x.stride - g.x.padBegin + kx * g.x.dilation;
+          row[ox] = ix >= 0 && ix < g.w ? src[ix] : 0.0f;
+        }
+      }
+    }
+  });
+}
+
+// One output plane per (image, channel); the epilogue is applied as each plane is written.
+void depthwise(const float* x, const float* wt, const float* bias, float* y, const ConvGeometry& g, const FusedActivation& act) {
+  const int64_t kh = g.y.kernel, kw = g.x.kernel;
+  parallelRange(g.n * g.m, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const int64_t oc = p % g.m, ic = oc / g.mg;
+      const float* plane = x + (p / g.m * g.c + ic) * g.h * g.w;
+      const float* k = wt + oc * kh * kw;
+      float* out = y + p * g.oh * g.ow;
+      const float b = bias ? bias[oc] : 0.0f;
+      for (int64_t oy = 0; oy < g.oh; ++oy) {
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          float s = b;
+          for (int64_t ky = 0; ky < kh; ++ky) {
+            const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
+            if (iy < 0 || iy >= g.h) continue;
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              const int64_t ix = ox * g.x.stride - g.x.padBegin + kx * g.x.dilation;
+              if (ix >= 0 && ix < g.w) s += plane[iy * g.w + ix] * k[ky * kw + kx];
+            }
+          }
+          out[oy * g.ow + ox] = s;
+        }
+      }
+      activateSpan(act, out, out, g.oh * g.ow);
+    }
+  });
+}
+
+class ConvKernel : public OpKernel {
+ public:
+  explicit ConvKernel(const KernelContext& c) : attrs_(c.attributes), act_(c.attributes.activation()) {
+    groups_ = c.attributes.getInt("group", 1);
+    if (groups_ < 1) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: group must be >= 1");
+    const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
+    if (w && (w->shape.size() < 3 || w->shape.size() > 4))
+      throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D convolutions are implemented (weight dims " + shapeString(w->shape) + ")");
+  }
+
+  ConvGeometry geometry(const Shape& x, const Shape& w) const {
+    const size_t spatial = x.size() - 2;
+    WindowAttrs wa = WindowAttrs::read(attrs_, spatial, Shape(w.begin() + 2, w.end()));
+    for (size_t i = 0; i < spatial; ++i)
+      if (wa.kernel[i] != w[2 + i]) shapeError("kernel_shape disagrees with the weight dims " + shapeString(w));
+    std::vector<Axis> axes = resolveWindow(wa, Shape(x.begin() + 2, x.end()));
+    as2d(axes);
+    ConvGeometry g{};
+    g.n = x[0], g.c = x[1], g.m = w[0], g.cg = w[1], g.groups = groups_;
+    g.y = axes[0], g.x = axes[1];
+    g.h = g.y.in, g.w = g.x.in, g.oh = g.y.out, g.ow = g.x.out;
+    if (g.c != g.cg * groups_ || g.m % groups_ != 0)
+      shapeError("input channels " + std::to_string(g.c) + " and weight dims " + shapeString(w) + " do not fit group " + std::to_string(groups_));
+    g.mg = g.m / groups_;
+    return g;
+  }
+
+  std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
+    requireFloat(in.size() > 0 ? in[0] : nullptr, "X");
+    requireFloat(in.size() > 1 ? in[1] : nullptr, "W");
+    const Shape &x = in[0]->shape, &w = in[1]->shape;
+    if (x.size() < 3 || x.size() > 4) shapeError("input X must have rank 3 or 4 but has dims " + shapeString(x));
+    if (w.size() != x.size()) shapeError("W " + shapeString(w) + " and X " + shapeString(x) + " differ in rank");
+    if (in.size() > 2 && in[2]) {
+      requireFloat(in[2], "B");
+      if (in[2]->shape != Shape{w[0]}) shapeError("bias B must have dims [" + std::to_string(w[0]) + "] but has " + shapeString(in[2]->shape));
+    }
+    ConvGeometry g = geometry(x, w);
+    Shape out{g.n, g.m};
+    if (x.size() == 4) out.push_back(g.oh);
+    out.push_back(g.ow);
+    return {TensorInfo{DType::Float32, out, {}}};
+  }
+
+  size_t workspaceBytes(const std::vector<const TensorInfo*>& in, const std::vector<TensorInfo>&) const override {
+    ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
+    if (g.depthwise() || g.pointwise()) return 0;
+    return static_cast<size_t>(g.kernelSize() * g.oh * g.ow) * sizeof(float);
+  }
+
+  void run(const RunContext& ctx, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const override {
+    const ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
+    const float* x = in[0]->as<float>();
+    const float* w = in[1]->as<float>();
+    const float* bias = in.size() > 2 && in[2] ? in[2]->as<float>() : nullptr;
+    float* y = out[0]->as<float>();
+    if (out[0]->size() == 0) return;
+    if (g.depthwise()) return depthwise(x, w, bias, y, g, act_);
+
+    const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
+    float* col = static_cast<float*>(ctx.workspace);
+    for (int64_t n = 0; n < g.n; ++n) {
+      for (int64_t grp = 0; grp < g.groups; ++grp) {
+        const float* xg = x + (n * g.c + grp * g.cg) * g.h * g.w;
+        const float* b = xg;
+        if (!g.pointwise()) {
+          im2col(xg, col, g);
+          b = col;
+        }
+        GemmDesc d;
+        d.M = g.mg, d.N = ohw, d.K = k;
+        d.A = w + grp * g.mg * k;
+        d.B = b;
+        d.C = y + (n * g.m + grp * g.mg) * ohw;
+        gemm(d);
+      }
+    }
+    biasActivateRows(y, g.n * g.m, ohw, bias, g.m, act_);
+  }
+
+ private:
+  engine::Attributes attrs_;
+  FusedActivation act_;
+  int64_t groups_ = 1;
+};
+
+INT8RT_REGISTER_CPU_OP("Conv", engine::factoryOf<ConvKernel>());
+
+}  // namespace
+
+}  // namespace int8rt::cpu::ops
