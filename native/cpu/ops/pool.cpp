@@ -17,12 +17,12 @@ class PoolKernel : public OpKernel {
  public:
   PoolKernel(const KernelContext& c, bool max) : attrs_(c.attributes), max_(max) {
     if (c.node.outputs.size() > 1)
-      throw Error(ErrorCode::UnsupportedOp, "MaxPool's Indices output is not implemented");
+      throw Error(ErrorCode::UnsupportedOp, "MaxPool with a second (Indices) output is not supported by int8rt");
     if (!c.attributes.has("kernel_shape")) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: a pool without kernel_shape");
     spatial_ = c.attributes.getInts("kernel_shape").size();
     if (spatial_ < 1 || spatial_ > 2) throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D pooling is implemented");
     countIncludePad_ = c.attributes.getInt("count_include_pad", 0) != 0;
-    if (c.attributes.getInt("storage_order", 0) != 0) throw Error(ErrorCode::UnsupportedOp, "storage_order 1 is not implemented");
+    if (c.attributes.getInt("storage_order", 0) != 0) throw Error(ErrorCode::UnsupportedOp, "MaxPool storage_order 1 is not supported by int8rt");
   }
 
   std::vector<Axis> axes(const Shape& x) const {
