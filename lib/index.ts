@@ -41,3 +41,5 @@ export { eliminateDead } from './graph/passes/eliminate-dead.js';
 export { Engine, type EngineLoadOptions, type LayerInfo } from './engine.js';
 export { buildEngine, type BuildOptions } from './build/build-engine.js';
 export { writePlan, readPlan, PLAN_VERSION, type Plan, type PlanGraph, type LayerPrecision } from './build/plan.js';
+export { exportQDQ, exportQDQBytes, toQDQ, type ExportQDQOptions, type QDQSummary } from './export/export-qdq.js';
+export { encodeModel } from './export/model-writer.js';
