@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backends, gemm, Int8rtError, Tensor } from '../../lib/index.js';
 import { defineGemmCases } from '../helpers/gemm-cases.js';
 import { randomInt8, rng } from '../helpers/random.js';
+import { values } from '../helpers/values.js';
 
 const cuda = backends().cuda !== null;
 
@@ -27,6 +28,6 @@ describe.skipIf(!cuda)('CUDA gemm (Tensor Cores)', () => {
     const err = await gemm(new Tensor('int8', [1, 2], [1, 2]), new Tensor('int8', [1, 2, 3], [3, 1]), { device: 'cuda' }).catch((e) => e);
     expect(err).toBeInstanceOf(Int8rtError);
     const c = await gemm(new Tensor('int8', [1, 2], [1, 2]), new Tensor('int8', [3, 4], [2, 1]), { device: 'cuda' });
-    expect(Array.from(c.data)).toEqual([11]);
+    expect(values(c)).toEqual([11]);
   });
 });

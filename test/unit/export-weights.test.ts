@@ -35,15 +35,15 @@ function refQuantize(w: Float32Array, dims: number[], axis: number): { q: number
 /** The int8 initializer and scales of weight `w` as written in the ONNX bytes. */
 function written(bytes: Uint8Array, w: string): { q: number[]; scale: number[]; axis: number } {
   const g = onnx.ModelProto.decode(bytes).graph!;
-  const init = (name: string) => g.initializer.find((t) => t.name === name)!;
+  const init = (name: string) => g.initializer!.find((t) => t.name === name)!;
   const q = init(`${w}_quantized`);
   expect(q.dataType).toBe(3); // INT8
-  const dq = g.node.find((n) => n.opType === 'DequantizeLinear' && n.input[0] === `${w}_quantized`)!;
-  const s = init(dq.input[1]!);
+  const dq = g.node!.find((n) => n.opType === 'DequantizeLinear' && n.input![0] === `${w}_quantized`)!;
+  const s = init(dq.input![1]!);
   return {
     q: Array.from(new Int8Array(new Uint8Array(q.rawData!).buffer)),
     scale: Array.from(new Float32Array(new Uint8Array(s.rawData!).buffer)),
-    axis: Number(dq.attribute.find((a) => a.name === 'axis')!.i),
+    axis: Number(dq.attribute!.find((a) => a.name === 'axis')!.i),
   };
 }
 

@@ -47,19 +47,19 @@ describe('model writer', () => {
 
   it('writes float-typed attributes as FLOAT even when whole, ints as INT, and raw little-endian data', async () => {
     const proto = onnx.ModelProto.decode(encodeModel(await loadSpec(SPEC)));
-    const attr = (node: string, name: string) => proto.graph!.node.find((n) => n.name === node)!.attribute.find((a) => a.name === name)!;
+    const attr = (node: string, name: string) => proto.graph!.node!.find((n) => n.name === node)!.attribute!.find((a) => a.name === name)!;
     expect([attr('gemm', 'alpha').type, attr('gemm', 'alpha').f]).toEqual([1, 1]); // FLOAT
     expect([attr('gemm', 'transB').type, Number(attr('gemm', 'transB').i)]).toEqual([2, 1]); // INT
     expect(attr('bn', 'epsilon').type).toBe(1);
-    expect(proto.graph!.initializer.every((t) => t.rawData!.length > 0 && t.floatData.length === 0)).toBe(true);
-    expect([...proto.graph!.initializer.find((t) => t.name === 'h')!.rawData!]).toEqual([0, 0x3c, 0, 0x40, 0, 0x38, 0, 0xbc]);
-    expect(proto.graph!.input[0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('batch');
+    expect(proto.graph!.initializer!.every((t) => t.rawData!.length > 0 && t.floatData!.length === 0)).toBe(true);
+    expect([...proto.graph!.initializer!.find((t) => t.name === 'h')!.rawData!]).toEqual([0, 0x3c, 0, 0x40, 0, 0x38, 0, 0xbc]);
+    expect(proto.graph!.input![0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('batch');
     expect(Number(proto.irVersion)).toBe(7);
   });
 
   it('writes unnamed dims as empty dims and refuses int8rt-only attributes', async () => {
     const model = await loadSpec({ ...SPEC, inputs: [{ name: 'x', dims: [null, 6] }] });
-    const dim = onnx.ModelProto.decode(encodeModel(model)).graph!.input[0]!.type!.tensorType!.shape!.dim![0]!;
+    const dim = onnx.ModelProto.decode(encodeModel(model)).graph!.input![0]!.type!.tensorType!.shape!.dim![0]!;
     expect((dim as { value?: string }).value).toBeUndefined(); // neither dim_value nor dim_param
     const fused = { ...model, nodes: model.nodes.map((n) => (n.op === 'Gemm' ? { ...n, attributes: { ...n.attributes, fusedFrom: ['x'] } } : n)) };
     expect(() => encodeModel(fused)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL', message: expect.stringMatching(/fusedFrom/) }));

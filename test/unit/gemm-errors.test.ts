@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, gemmSync, Int8rtError, Tensor, type GemmOptions } from '../../lib/index.js';
+import { values } from '../helpers/values.js';
 
 const f32 = (r: number, c: number) => new Tensor('float32', new Float32Array(r * c).fill(1), [r, c]);
 const i8 = (r: number, c: number) => new Tensor('int8', new Int8Array(r * c).fill(1), [r, c]);
@@ -40,6 +41,6 @@ describe('gemm rejects bad input before any native work, and the process lives o
 
   it('still computes correctly after all of that', async () => {
     const c = await gemm(f32(2, 3), f32(3, 4));
-    expect(Array.from(c.data)).toEqual(new Array(8).fill(3));
+    expect(values(c)).toEqual(new Array(8).fill(3));
   });
 });
