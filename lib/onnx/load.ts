@@ -2,8 +2,8 @@
  * loadOnnx: an ONNX file (or its bytes) → Model. Every failure is an Int8rtError: ERR_ONNX_PARSE
  * for anything that is not a well-formed ONNX graph (garbage, truncation, empty or missing file,
  * dangling inputs, cycles, unreadable external data); ERR_UNSUPPORTED_OP — listing every offender
- * at once — for well-formed models that use ops, domains or an opset outside what int8rt runs
- * (opsets 7 to 21 of the default domain).
+ * at once — for well-formed models that use ops, op versions, domains or an opset outside what int8rt
+ * runs (default-domain opsets 7 to 28, each op at the versions lib/onnx/ops.ts lists).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { decodeAttribute } from './attributes.js';
 import { readExternal } from './external-data.js';
 import { topoSort } from './graph-order.js';
 import type { Dim, Model, NodeInfo, TensorInfo } from './ir.js';
-import { MAX_OPSET, MIN_OPSET, SUPPORTED_OPS } from './ops.js';
+import { MAX_OPSET, MIN_OPSET, OP_VERSIONS, SUPPORTED_OPS, implementedVersion } from './ops.js';
 import { onnx, toNumber, type LongLike } from './proto.js';
 import { inferShapes } from './shape-inference.js';
 import { isExternal, tensorFromProto } from './tensor-proto.js';
@@ -62,13 +62,8 @@ export function decodeModel(bytes: Uint8Array, label: string): O.ModelProto {
   return proto;
 }
 
-export interface BuildOptions {
-  /** Opsets accepted for the default domain; tests widen it to measure coverage. */
-  opsets?: [number, number];
-}
-
 /** Assembles the IR from a decoded ModelProto. */
-export async function modelFromProto(proto: O.ModelProto, label: string, baseDir: string | undefined, options: BuildOptions = {}): Promise<Model> {
+export async function modelFromProto(proto: O.ModelProto, label: string, baseDir: string | undefined): Promise<Model> {
   const g = proto.graph!;
   const declaredOpset = defaultOpset(proto, label);
   const initProtos = g.initializer ?? [];
@@ -81,7 +76,7 @@ export async function modelFromProto(proto: O.ModelProto, label: string, baseDir
   const sources = new Set([...initNames, ...graphInputs]);
   const outputNames = (g.output ?? []).map((v) => v.name ?? '');
   const ordered = topoSort(raw, sources, outputNames, label);
-  checkSupported(ordered, declaredOpset, label, options.opsets ?? [MIN_OPSET, MAX_OPSET]);
+  checkSupported(ordered, declaredOpset, label);
   const opset = declaredOpset ?? MAX_OPSET; // no default-domain nodes at all: any opset reads the same
 
   let next = 1;
@@ -160,24 +155,35 @@ function nameNodes(protos: O.INodeProto[]): RawNode[] {
   });
 }
 
-/** One ERR_UNSUPPORTED_OP listing every unsupported op type (with its nodes) and a bad opset. */
-function checkSupported(nodes: RawNode[], opset: number | undefined, label: string, [lo, hi]: [number, number]): void {
+/**
+ * One ERR_UNSUPPORTED_OP listing every offender: op types int8rt lacks, op versions it does not
+ * implement (each with the version the opset selects) and an opset outside MIN_OPSET..MAX_OPSET.
+ */
+function checkSupported(nodes: RawNode[], opset: number | undefined, label: string): void {
+  const badOpset = opset !== undefined && (opset < MIN_OPSET || opset > MAX_OPSET);
   const offenders = new Map<string, string[]>();
   for (const n of nodes) {
-    const key = n.domain ? `${n.domain}.${n.op}` : n.op;
-    if (n.domain === '' && SUPPORTED_OPS.has(n.op)) continue;
+    if (n.domain === '' && (badOpset ? SUPPORTED_OPS.has(n.op) : implementedVersion(n.op, opset!) !== undefined)) continue;
+    const key = n.domain ? `${n.domain}.${n.op}` : `${n.op}${versionNote(n.op, opset!)}`;
     offenders.set(key, [...(offenders.get(key) ?? []), n.name]);
   }
   const parts = [...offenders].map(([op, names]) => {
     const shown = names.slice(0, 5).map((s) => `'${s}'`).join(', ');
     return `${op} (node${names.length > 1 ? 's' : ''} ${shown}${names.length > 5 ? ` and ${names.length - 5} more` : ''})`;
   });
-  const badOpset = opset !== undefined && (opset < lo || opset > hi);
   if (parts.length === 0 && !badOpset) return;
   const msgs: string[] = [];
-  if (parts.length > 0) msgs.push(`${parts.length} unsupported op type${parts.length > 1 ? 's' : ''}: ${parts.join(', ')}`);
-  if (badOpset) msgs.push(`opset ${opset} of the default domain (int8rt reads opsets ${lo} to ${hi})`);
+  if (parts.length > 0) msgs.push(`${parts.length} unsupported op${parts.length > 1 ? 's' : ''}: ${parts.join(', ')}`);
+  if (badOpset) msgs.push(`opset ${opset} of the default domain (int8rt reads opsets ${MIN_OPSET} to ${MAX_OPSET})`);
   throw new Int8rtError('ERR_UNSUPPORTED_OP', `ONNX model ${label} uses what int8rt does not support: ${msgs.join('; ')}`);
+}
+
+/** For a known op whose selected version is not implemented: which version that is. */
+function versionNote(op: string, opset: number): string {
+  if (!SUPPORTED_OPS.has(op)) return '';
+  const first = OP_VERSIONS[op]![0]!;
+  if (opset < first) return ` (not in opset ${opset}; int8rt implements it from version ${first})`;
+  return ` (version selected by opset ${opset} is not implemented)`;
 }
 
 async function readInitializers(protos: O.ITensorProto[], label: string, baseDir: string | undefined): Promise<Map<string, Tensor>> {

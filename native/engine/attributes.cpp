@@ -1,10 +1,20 @@
 #include "engine/attributes.h"
 
+#include <cstring>
+
 #include "core/error.h"
+#include "core/half.h"
+#include "engine/plan.h"
 
 namespace int8rt::engine {
 
 namespace {
+int64_t elementCountOf(const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  return n;
+}
+
 [[noreturn]] void bad(const std::string& node, const char* name, const char* expected) {
   throw Error(ErrorCode::PlanCorrupt, std::string("plan is corrupt: attribute '") + name + "' of node '" + node +
                                           "' is not " + expected);
@@ -50,6 +60,38 @@ std::vector<float> Attributes::getFloats(const char* name, std::vector<float> fa
   std::vector<float> out;
   for (const json::Value& x : v->array()) out.push_back(static_cast<float>(x.number(name)));
   return out;
+}
+
+bool Attributes::getTensor(const char* name, AttributeTensor* out) const {
+  const json::Value* v = object_ ? object_->find(name) : nullptr;
+  if (!v) return false;
+  const json::Value* t = v->isObject() ? v->find("tensor") : nullptr;
+  if (!t) bad(node_, name, "a tensor");
+  out->dtype = parseDType(t->at("dtype").string("tensor dtype"));
+  out->dims.clear();
+  for (const json::Value& d : t->at("dims").array("tensor dims")) out->dims.push_back(d.integer("tensor dim"));
+  const std::vector<json::Value>& data = t->at("data").array("tensor data");
+  const size_t elem = dtypeSize(out->dtype);
+  out->bytes.assign(data.size() * elem, 0);
+  for (size_t i = 0; i < data.size(); ++i) {
+    uint8_t* dst = out->bytes.data() + i * elem;
+    // int64 values travel as decimal strings (JSON numbers lose precision past 2^53).
+    const double x = data[i].isString() && out->dtype == DType::Int64 ? 0 : data[i].number("tensor value");
+    switch (out->dtype) {
+      case DType::Float32: { float f = static_cast<float>(x); std::memcpy(dst, &f, 4); break; }
+      case DType::Float16: { uint16_t h = floatToHalf(static_cast<float>(x)); std::memcpy(dst, &h, 2); break; }
+      case DType::Int8: *reinterpret_cast<int8_t*>(dst) = static_cast<int8_t>(x); break;
+      case DType::Uint8: case DType::Bool: *dst = static_cast<uint8_t>(x); break;
+      case DType::Int32: { int32_t k = static_cast<int32_t>(x); std::memcpy(dst, &k, 4); break; }
+      case DType::Int64: {
+        int64_t k = data[i].isString() ? std::stoll(data[i].string()) : static_cast<int64_t>(x);
+        std::memcpy(dst, &k, 8);
+        break;
+      }
+    }
+  }
+  if (data.size() != static_cast<size_t>(elementCountOf(out->dims))) bad(node_, name, "a tensor whose data fits its dims");
+  return true;
 }
 
 FusedActivation Attributes::activation() const {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dtype.h"
 #include "engine/json.h"
 
 namespace int8rt::engine {
@@ -14,6 +15,13 @@ struct FusedActivation {
   enum class Type { None, Relu, Sigmoid, Clip, LeakyRelu, HardSigmoid, HardSwish };
   Type type = Type::None;
   float p0 = 0, p1 = 0;
+};
+
+// A tensor-valued attribute (Constant's value, ConstantOfShape's fill), decoded to its bytes.
+struct AttributeTensor {
+  DType dtype = DType::Float32;
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> bytes;
 };
 
 class Attributes {
@@ -26,6 +34,7 @@ class Attributes {
   std::string getString(const char* name, const std::string& fallback) const;
   std::vector<int64_t> getInts(const char* name, std::vector<int64_t> fallback = {}) const;
   std::vector<float> getFloats(const char* name, std::vector<float> fallback = {}) const;
+  bool getTensor(const char* name, AttributeTensor* out) const;  // false when absent
   FusedActivation activation() const;
   const std::string& node() const { return node_; }
 

@@ -19,6 +19,25 @@ namespace {
 
 size_t align64(size_t n) { return (n + 63) / 64 * 64; }
 
+// Small integer tensors are shape arguments (Reshape targets, Slice bounds, axes, …): their values
+// are part of what shape inference sees, for weights and for graph inputs alike.
+constexpr int64_t kMaxShapeValues = 64;
+bool isShapeLike(DType t, int64_t count) {
+  return (t == DType::Int64 || t == DType::Int32) && count <= kMaxShapeValues;
+}
+constexpr int64_t kMaxFloatValues = 64;
+std::vector<float> floatValues(const void* data, int64_t count) {
+  const float* f = static_cast<const float*>(data);
+  return std::vector<float>(f, f + count);
+}
+
+std::vector<int64_t> shapeValues(DType t, const void* data, int64_t count) {
+  std::vector<int64_t> c(count);
+  for (int64_t i = 0; i < count; ++i)
+    c[i] = t == DType::Int64 ? static_cast<const int64_t*>(data)[i] : static_cast<const int32_t*>(data)[i];
+  return c;
+}
+
 std::string nodeLabel(const NodeDesc& n) { return "node '" + n.name + "' (" + n.op + ")"; }
 
 }  // namespace
@@ -51,13 +70,7 @@ std::shared_ptr<Executor> Executor::load(const uint8_t* data, size_t size) {
     TensorInfo& info = ex->weightInfo_[w.value];
     info.dtype = t.dtype;
     info.shape = t.shape;
-    // Small integer weights are shape arguments (Reshape, Slice, …): keep their values for inference.
-    if ((t.dtype == DType::Int64 || t.dtype == DType::Int32) && t.size() <= 64) {
-      std::vector<int64_t> c(t.size());
-      for (int64_t i = 0; i < t.size(); ++i)
-        c[i] = t.dtype == DType::Int64 ? t.as<int64_t>()[i] : t.as<int32_t>()[i];
-      info.constant = std::move(c);
-    }
+    if (isShapeLike(t.dtype, t.size())) info.constant = shapeValues(t.dtype, t.data, t.size());
   }
 
   for (const NodeDesc& n : plan.nodes) {
@@ -69,7 +82,21 @@ std::shared_ptr<Executor> Executor::load(const uint8_t* data, size_t size) {
       throw Error(e.code(), nodeLabel(n) + ": " + e.what());
     }
   }
+  ex->floatValueNeeded_.assign(plan.values.size(), false);
+  for (size_t n = 0; n < plan.nodes.size(); ++n)
+    for (size_t i : ex->kernels_[n]->floatValueInputs())
+      if (i < plan.nodes[n].inputs.size() && plan.nodes[n].inputs[i] >= 0) {
+        const int v = plan.nodes[n].inputs[i];
+        ex->floatValueNeeded_[v] = true;
+        TensorInfo& info = ex->weightInfo_[v];
+        const Tensor& w = ex->weights_[v];
+        if (w.data && w.dtype == DType::Float32 && w.size() <= kMaxFloatValues) info.floatValues = floatValues(w.data, w.size());
+      }
   return ex;
+}
+
+bool Executor::needsFloatValues(size_t input) const {
+  return floatValueNeeded_[plan_.inputs[input]] && plan_.values[plan_.inputs[input]].dtype == DType::Float32;
 }
 
 void Executor::checkInputs(const std::vector<HostInput>& inputs) const {
@@ -109,6 +136,8 @@ std::shared_ptr<MemoryPlan> Executor::buildMemoryPlan(const std::vector<HostInpu
     TensorInfo& info = mp->values[plan_.inputs[i]];
     info.dtype = inputs[i].dtype;
     info.shape = inputs[i].shape;
+    if (isShapeLike(info.dtype, elementCount(info.shape))) info.constant = shapeValues(info.dtype, inputs[i].data, elementCount(info.shape));
+    if (needsFloatValues(i)) info.floatValues = floatValues(inputs[i].data, elementCount(info.shape));
   }
 
   // Shapes, node by node; each node's workspace need is the max over the run.
@@ -158,7 +187,13 @@ std::shared_ptr<MemoryPlan> Executor::buildMemoryPlan(const std::vector<HostInpu
 
 std::shared_ptr<const MemoryPlan> Executor::memoryPlanFor(const std::vector<HostInput>& inputs) {
   std::string key;
-  for (const HostInput& in : inputs) key += shapeString(in.shape);
+  // Keyed by the input shapes, and by the values of shape-like inputs, which shapes may depend on.
+  for (const HostInput& in : inputs) {
+    key += shapeString(in.shape);
+    if (isShapeLike(in.dtype, elementCount(in.shape))) key += "=" + shapeString(shapeValues(in.dtype, in.data, elementCount(in.shape)));
+    if (needsFloatValues(&in - inputs.data()))
+      for (float f : floatValues(in.data, elementCount(in.shape))) key += "," + std::to_string(f);
+  }
   {
     std::lock_guard<std::mutex> lock(cacheMutex_);
     auto it = planCache_.find(key);

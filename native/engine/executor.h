@@ -53,6 +53,7 @@ class Executor {
  private:
   Executor() = default;
   void checkInputs(const std::vector<HostInput>& inputs) const;
+  bool needsFloatValues(size_t input) const;  // graph input `input` (by position) feeds a floatValueInputs() slot
   std::shared_ptr<const MemoryPlan> memoryPlanFor(const std::vector<HostInput>& inputs);
   std::shared_ptr<MemoryPlan> buildMemoryPlan(const std::vector<HostInput>& inputs) const;
 
@@ -60,6 +61,7 @@ class Executor {
   std::vector<std::unique_ptr<OpKernel>> kernels_;  // per node
   std::vector<Tensor> weights_;                     // per value index (data null when not a weight)
   std::vector<TensorInfo> weightInfo_;              // per value index
+  std::vector<bool> floatValueNeeded_;              // per value index: some kernel reads its floats during inference
 
   static constexpr size_t kMaxCachedPlans = 16;
   std::mutex cacheMutex_;

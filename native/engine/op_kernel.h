@@ -35,6 +35,9 @@ class OpKernel {
   // Error(Shape / DType) on inputs the op cannot take; the executor adds the node's name.
   virtual std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& inputs) const = 0;
 
+  // Float32 inputs whose contents inferShapes needs (TensorInfo::floatValues), e.g. Resize scales.
+  virtual std::vector<size_t> floatValueInputs() const { return {}; }
+
   // Scratch bytes run() needs for these shapes.
   virtual size_t workspaceBytes(const std::vector<const TensorInfo*>& inputs,
                                 const std::vector<TensorInfo>& outputs) const {

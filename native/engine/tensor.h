@@ -27,6 +27,8 @@ struct TensorInfo {
   DType dtype = DType::Float32;
   Shape shape;
   std::optional<std::vector<int64_t>> constant;
+  // The contents of a small float32 tensor an op declared it needs for inference (Resize scales).
+  std::optional<std::vector<float>> floatValues;
 };
 
 struct Tensor {

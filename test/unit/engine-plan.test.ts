@@ -83,9 +83,11 @@ describe('plan format', () => {
       inputs: [{ name: 'x', dims: [4] }], outputs: [{ name: 'y', dims: [4] }],
       nodes: [{ op: 'Neg', inputs: ['x'], outputs: ['a'] }, { op: 'Erf', inputs: ['a'], outputs: ['b'] }, { op: 'Relu', inputs: ['b'], outputs: ['y'] }],
     });
-    const err = await Engine.load(writePlan(model, { precision: 'fp32' })).catch((e: Error) => e);
+    // The CPU backend implements every op the loader accepts: rename two to ones it lacks.
+    const renamed = { ...model, nodes: model.nodes.map((n, i) => (i < 2 ? { ...n, op: ['NoSuchOpB', 'NoSuchOpA'][i]! } : n)) };
+    const err = await Engine.load(writePlan(renamed, { precision: 'fp32' })).catch((e: Error) => e);
     expect(err).toMatchObject({ code: 'ERR_UNSUPPORTED_OP' });
-    expect((err as Error).message).toContain('Erf, Neg');
+    expect((err as Error).message).toContain('NoSuchOpA, NoSuchOpB');
   });
 });
 

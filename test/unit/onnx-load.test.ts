@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Int8rtError } from '../../lib/errors.js';
 import { loadOnnx } from '../../lib/onnx/load.js';
+import { implementedVersion } from '../../lib/onnx/ops.js';
 import { buildModel, buildModelProto, f32, i64, loadSpec, type ModelSpec } from '../helpers/onnx-builder.js';
 import { nodeTestCases, nodeTestModel } from '../helpers/onnx-node-tests.js';
 import { randomFloats } from '../helpers/random.js';
@@ -85,8 +86,8 @@ describe('loadOnnx: the model', () => {
     expect((m.nodes[0]!.attributes.value as unknown as { dims: number[] }).dims).toEqual([2]);
   });
 
-  it('accepts opsets 7 through 21', async () => {
-    for (const opset of [7, 9, 11, 13, 17, 21]) {
+  it('accepts opsets 7 through 28', async () => {
+    for (const opset of [7, 9, 11, 13, 17, 21, 22, 25, 28]) {
       const m = await loadSpec({ opset, inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
       expect(m.opset).toBe(opset);
     }
@@ -106,17 +107,43 @@ describe('loadOnnx: unsupported ops', () => {
         { op: 'FusedConv', inputs: ['x'], outputs: ['y'], name: 'ms', domain: 'com.microsoft' },
       ],
     }), 'ERR_UNSUPPORTED_OP');
-    expect(e.message).toMatch(/3 unsupported op types/);
+    expect(e.message).toMatch(/3 unsupported ops/);
     expect(e.message).toMatch(/NonZero \(nodes 'nz1', 'nz2'\)/);
     expect(e.message).toMatch(/If \(node 'branch'\)/);
     expect(e.message).toMatch(/com\.microsoft\.FusedConv \(node 'ms'\)/);
   });
 
-  it('reports an opset outside 7..21 as ERR_UNSUPPORTED_OP, together with the ops', async () => {
+  it('reports an opset outside 7..28 as ERR_UNSUPPORTED_OP, together with the ops', async () => {
     await expectCode(loadSpec({ opset: 6, inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }),
-      'ERR_UNSUPPORTED_OP', /opset 6 of the default domain \(int8rt reads opsets 7 to 21\)/);
-    await expectCode(loadSpec({ opset: 22, inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Foo', inputs: ['x'], outputs: ['y'] }] }),
-      'ERR_UNSUPPORTED_OP', /Foo \(node 'Foo_0'\); opset 22/);
+      'ERR_UNSUPPORTED_OP', /opset 6 of the default domain \(int8rt reads opsets 7 to 28\)/);
+    await expectCode(loadSpec({ opset: 29, inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Foo', inputs: ['x'], outputs: ['y'] }] }),
+      'ERR_UNSUPPORTED_OP', /Foo \(node 'Foo_0'\); opset 29/);
+  });
+
+  it('checks each op at the version the opset selects, listing every offender at once', async () => {
+    // Gelu exists from opset 20, LayerNormalization from 17: both refused at opset 16, in one error.
+    const e = await expectCode(loadSpec({
+      opset: 16, inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Gelu', inputs: ['x'], outputs: ['a'], name: 'g' },
+        { op: 'LayerNormalization', inputs: ['a', 's'], outputs: ['y'], name: 'ln' },
+      ],
+      initializers: { s: f32([1, 1, 1], [3]) },
+    }), 'ERR_UNSUPPORTED_OP');
+    expect(e.message).toMatch(/Gelu \(not in opset 16; int8rt implements it from version 20\) \(node 'g'\)/);
+    expect(e.message).toMatch(/LayerNormalization \(not in opset 16; .* from version 17\) \(node 'ln'\)/);
+    // Conv at opset 22 selects Conv-22 (bfloat16 added): accepted.
+    const m = await loadSpec({ opset: 22, inputs: [{ name: 'x', dims: [1, 1, 3, 3] }], outputs: [{ name: 'y' }],
+      nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'] }], initializers: { w: f32([1], [1, 1, 1, 1]) } });
+    expect(m.opset).toBe(22);
+  });
+
+  it('implementedVersion picks the greatest listed since_version at or below the opset', () => {
+    expect(implementedVersion('Conv', 22)).toBe(22);
+    expect(implementedVersion('Conv', 21)).toBe(11);
+    expect(implementedVersion('Resize', 12)).toBe(11);
+    expect(implementedVersion('Gelu', 19)).toBeUndefined();
+    expect(implementedVersion('NonZero', 13)).toBeUndefined();
   });
 
   it('refuses tensors of types int8rt has no dtype for', async () => {

@@ -79,7 +79,7 @@ export class ShapeContext {
     return v && v.every((d) => typeof d === 'number') ? (v as number[]) : undefined;
   }
 
-  error(node: NodeInfo, detail: string): Int8rtError {
-    return new Int8rtError('ERR_SHAPE', `Node '${node.name}' (${node.op}): ${detail}`);
+  error(node: NodeInfo, detail: string, code: 'ERR_SHAPE' | 'ERR_DTYPE' = 'ERR_SHAPE'): Int8rtError {
+    return new Int8rtError(code, `Node '${node.name}' (${node.op}): ${detail}`);
   }
 }

@@ -77,7 +77,7 @@ const cast: Rule = (ctx, node) => {
   const x = ctx.input(node, 0);
   const to = attrInt(node, 'to', 0);
   const type = dtypeOfOnnx(to);
-  if (!type) throw ctx.error(node, `casts to ${onnxTypeName(to)}, which int8rt does not support`);
+  if (!type) throw ctx.error(node, `casts to ${onnxTypeName(to)}, which int8rt does not support`, 'ERR_DTYPE');
   if (!x) return [];
   const v = ctx.value(node, 0);
   const keepsValue = type === 'int64' || type === 'int32' || type === 'float32';

@@ -19,7 +19,10 @@ template <Act A>
 inline float activate(float x, float p0, float p1) {
   if constexpr (A == Act::Relu) return x < 0.0f ? 0.0f : x;
   else if constexpr (A == Act::Sigmoid) return 1.0f / (1.0f + std::exp(-x));
-  else if constexpr (A == Act::Clip) return x < p0 ? p0 : (x > p1 ? p1 : x);
+  else if constexpr (A == Act::Clip) {
+    const float y = x < p0 ? p0 : x;  // min > max gives max everywhere, as the spec says
+    return y > p1 ? p1 : y;
+  }
   else if constexpr (A == Act::LeakyRelu) return x < 0.0f ? p0 * x : x;
   else if constexpr (A == Act::HardSigmoid) {
     const float y = p0 * x + p1;
