@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const SUITES = ['gemm-cpu', 'calib', 'gemm-cuda'];
+const SUITES = ['gemm-cpu', 'calib', 'models', 'gemm-cuda'];
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, filter: { type: 'string', default: '' } },

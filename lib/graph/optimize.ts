@@ -9,6 +9,7 @@ import { foldBatchNorm } from './passes/fold-batchnorm.js';
 import { foldConstants } from './passes/fold-constants.js';
 import { fuseActivation } from './passes/fuse-activation.js';
 import { fuseBias } from './passes/fuse-bias.js';
+import { fuseHardSwish } from './passes/fuse-hardswish.js';
 import { removeIdentity } from './passes/remove-identity.js';
 
 export type Pass = (model: Model) => Model;
@@ -19,6 +20,7 @@ export const PASSES: readonly [string, Pass][] = [
   ['eliminateDead', eliminateDead],
   ['foldBatchNorm', foldBatchNorm],
   ['fuseBias', fuseBias],
+  ['fuseHardSwish', fuseHardSwish],
   ['fuseActivation', fuseActivation],
 ];
 

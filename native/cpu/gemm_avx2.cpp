@@ -137,12 +137,22 @@ struct S8Avx2 {
   static void store(int32_t* p, V v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); }
 };
 
+// The driver for an input type: f(driver) with the GemmDriver instantiation that handles it.
+template <class F>
+void withDriver(DType t, F&& f) {
+  if (t == DType::Int8) f(GemmDriver<S8Avx2, 6, 2>{});
+  else if (t == DType::Float16) f(GemmDriver<F16Avx2, 6, 2>{});
+  else f(GemmDriver<F32Avx2, 6, 2>{});
+}
+
 }  // namespace
 
-void gemmAvx2(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8Avx2, 6, 2>::run(d);
-  else if (d.inType == DType::Float16) GemmDriver<F16Avx2, 6, 2>::run(d);
-  else GemmDriver<F32Avx2, 6, 2>::run(d);
+void gemmAvx2(const GemmDesc& d, const Prepacked& p) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::run(d, p); });
+}
+
+void packAvx2(const GemmDesc& d, bool isA, PackedMatrix& out) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::pack(d, isA, out); });
 }
 
 }  // namespace int8rt::cpu

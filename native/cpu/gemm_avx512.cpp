@@ -69,12 +69,22 @@ struct S8Avx512 {
   static void store(int32_t* p, V v) { _mm512_store_si512(p, v); }
 };
 
+// The driver for an input type: f(driver) with the GemmDriver instantiation that handles it.
+template <class F>
+void withDriver(DType t, F&& f) {
+  if (t == DType::Int8) f(GemmDriver<S8Avx512, 6, 2>{});
+  else if (t == DType::Float16) f(GemmDriver<F16Avx512, 12, 2>{});
+  else f(GemmDriver<F32Avx512, 12, 2>{});
+}
+
 }  // namespace
 
-void gemmAvx512(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8Avx512, 6, 2>::run(d);
-  else if (d.inType == DType::Float16) GemmDriver<F16Avx512, 12, 2>::run(d);
-  else GemmDriver<F32Avx512, 12, 2>::run(d);
+void gemmAvx512(const GemmDesc& d, const Prepacked& p) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::run(d, p); });
+}
+
+void packAvx512(const GemmDesc& d, bool isA, PackedMatrix& out) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::pack(d, isA, out); });
 }
 
 }  // namespace int8rt::cpu

@@ -26,9 +26,15 @@ struct S8AvxVnni : U8S8 {
 
 }  // namespace
 
-void gemmAvxVnni(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8AvxVnni, 6, 2>::run(d);
-  else gemmAvx2(d);
+// Floating-point inputs use the Avx2 kernels, packed the same way.
+void gemmAvxVnni(const GemmDesc& d, const Prepacked& p) {
+  if (d.inType == DType::Int8) GemmDriver<S8AvxVnni, 6, 2>::run(d, p);
+  else gemmAvx2(d, p);
+}
+
+void packAvxVnni(const GemmDesc& d, bool isA, PackedMatrix& out) {
+  if (d.inType == DType::Int8) GemmDriver<S8AvxVnni, 6, 2>::pack(d, isA, out);
+  else packAvx2(d, isA, out);
 }
 
 }  // namespace int8rt::cpu

@@ -18,6 +18,7 @@
 #include "core/aligned_buffer.h"
 #include "core/gemm_desc.h"
 #include "core/thread_pool.h"
+#include "cpu/gemm.h"
 #include "cpu/gemm_epilogue.h"
 
 namespace int8rt::cpu {
@@ -162,19 +163,43 @@ struct GemmDriver {
       for (int64_t j = 0; j < count * NR && p0 * NR + j < d.N; ++j) colSum[p0 * NR + j] += sums[j];
   }
 
-  static void run(const GemmDesc& d) {
+  // Packs all of op(A) (isA) or op(B) once, in the layout run() reads with Prepacked.
+  static void pack(const GemmDesc& d, bool isA, PackedMatrix& out) {
+    const int64_t Kp = (d.K + G - 1) / G * G;
+    if (isA) {
+      const int64_t mPanels = (d.M + MR - 1) / MR;
+      TA* dst = out.data->get<TA>(mPanels * MR * Kp);
+      ThreadPool::global().parallelFor(mPanels, [&](int64_t p) { packA(d, p * MR, Kp, dst + p * MR * Kp); });
+      return;
+    }
+    const int64_t nPanels = (d.N + NR - 1) / NR;
+    TB* dst = out.data->get<TB>(nPanels * NR * Kp);
+    if (Ops::kCompensate) out.colSum.assign(nPanels * NR, 0);
+    int32_t* colSum = Ops::kCompensate ? out.colSum.data() : nullptr;
+    // Chunks of panels own disjoint columns, so their column sums never collide.
+    ThreadPool::global().parallelFor((nPanels + kNcPanels - 1) / kNcPanels, [&](int64_t c) {
+      const int64_t p0 = c * kNcPanels;
+      packB(d, p0, std::min(kNcPanels, nPanels - p0), 0, Kp, dst + p0 * NR * Kp, NR * Kp, colSum);
+    });
+  }
+
+  static void run(const GemmDesc& d, const Prepacked& pre) {
     const int64_t Kp = (d.K + G - 1) / G * G;
     const int64_t mPanels = (d.M + MR - 1) / MR, nPanels = (d.N + NR - 1) / NR;
     const int64_t mTiles = (mPanels + kMcPanels - 1) / kMcPanels, nTiles = (nPanels + kNcPanels - 1) / kNcPanels;
     // With a single row of tiles (small M) every B element is used by one tile only: pack it there, block
     // by block, so it stays in cache instead of making a round trip through memory.
-    const bool packBInTile = mTiles == 1;
+    const bool packBInTile = mTiles == 1 && !pre.b;
     thread_local AlignedBuffer packedA, packedB;
-    TA* pa = packedA.get<TA>(mPanels * MR * Kp);
-    TB* pb = packBInTile ? nullptr : packedB.get<TB>(nPanels * NR * Kp);
+    TA* pa = pre.a ? pre.a->data->template get<TA>(0) : packedA.get<TA>(mPanels * MR * Kp);
+    TB* pb = pre.b ? pre.b->data->template get<TB>(0) : (packBInTile ? nullptr : packedB.get<TB>(nPanels * NR * Kp));
 
     EpilogueColumns cols;
-    if (Ops::kCompensate) cols.colSum.assign(nPanels * NR, 0);
+    cols.row = pre.epilogue;
+    if (Ops::kCompensate) {
+      if (pre.b) cols.colSum = pre.b->colSum;
+      else cols.colSum.assign(nPanels * NR, 0);
+    }
     if (d.inType == DType::Int8 && d.outType != DType::Int32) {
       cols.scale.resize(d.N);
       for (int64_t n = 0; n < d.N; ++n) cols.scale[n] = d.columnScale(n);
@@ -186,12 +211,13 @@ struct GemmDriver {
       if (small) for (int64_t i = 0; i < n; ++i) fn(i);
       else pool.parallelFor(n, fn);
     };
-    int32_t* colSum = Ops::kCompensate ? cols.colSum.data() : nullptr;
+    int32_t* colSum = Ops::kCompensate && !pre.b ? cols.colSum.data() : nullptr;
 
-    const int64_t bChunks = packBInTile ? 0 : (nPanels + kNcPanels - 1) / kNcPanels;
-    forEach(mPanels + bChunks, [&](int64_t p) {
-      if (p < mPanels) return packA(d, p * MR, Kp, pa + p * MR * Kp);
-      const int64_t p0 = (p - mPanels) * kNcPanels;
+    const int64_t aChunks = pre.a ? 0 : mPanels;
+    const int64_t bChunks = packBInTile || pre.b ? 0 : (nPanels + kNcPanels - 1) / kNcPanels;
+    forEach(aChunks + bChunks, [&](int64_t p) {
+      if (p < aChunks) return packA(d, p * MR, Kp, pa + p * MR * Kp);
+      const int64_t p0 = (p - aChunks) * kNcPanels;
       packB(d, p0, std::min(kNcPanels, nPanels - p0), 0, Kp, pb + p0 * NR * Kp, NR * Kp, colSum);
     });
 

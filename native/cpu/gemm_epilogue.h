@@ -11,6 +11,7 @@
 
 #include "core/gemm_desc.h"
 #include "core/half.h"
+#include "cpu/gemm.h"
 
 namespace int8rt::cpu {
 namespace {
@@ -19,6 +20,7 @@ namespace {
 struct EpilogueColumns {
   std::vector<float> scale;         // int8: scaleA * scaleB[n]
   std::vector<int32_t> colSum;      // u8s8 kernels: sum_k B[k][n]; acc - 128 * colSum undoes the A + 128 shift
+  const RowEpilogue* row = nullptr; // the caller's extra fp32 epilogue (gemmPacked)
 };
 
 inline int8_t requantize(float v, float outScale) {
@@ -27,8 +29,10 @@ inline int8_t requantize(float v, float outScale) {
   return static_cast<int8_t>(r < -127.f ? -127.f : (r > 127.f ? 127.f : r));
 }
 
-// Writes one row segment of finished float values in the output type, with ReLU.
-inline void storeRow(const GemmDesc& d, int64_t index, const float* v, int64_t count) {
+// Writes the finished float values of C[m][n .. n+count) in the output type, with ReLU, then runs the
+// caller's row epilogue on them while they are in L1.
+inline void storeRow(const GemmDesc& d, const EpilogueColumns& cols, int64_t m, int64_t n, const float* v, int64_t count) {
+  const int64_t index = m * d.N + n;
   float* f32 = static_cast<float*>(d.C) + index;
   uint16_t* f16 = static_cast<uint16_t*>(d.C) + index;
   int8_t* s8 = static_cast<int8_t*>(d.C) + index;
@@ -38,10 +42,11 @@ inline void storeRow(const GemmDesc& d, int64_t index, const float* v, int64_t c
     else if (d.outType == DType::Float16) f16[j] = floatToHalf(x);
     else s8[j] = requantize(x, d.outScale);
   }
+  if (cols.row) cols.row->fn(cols.row->ctx, f32, m, n, count);
 }
 
 // Writes rows [m0, m0+rows) x cols [n0, n0+ncols) of C from float accumulators (row stride ldAcc).
-inline void storeTile(const GemmDesc& d, const EpilogueColumns&, const float* acc, int64_t ldAcc,
+inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const float* acc, int64_t ldAcc,
                       int64_t m0, int64_t rows, int64_t n0, int64_t ncols) {
   float v[256];
   for (int64_t i = 0; i < rows; ++i) {
@@ -49,7 +54,7 @@ inline void storeTile(const GemmDesc& d, const EpilogueColumns&, const float* ac
     for (int64_t j0 = 0; j0 < ncols; j0 += 256) {
       int64_t count = ncols - j0 < 256 ? ncols - j0 : 256;
       for (int64_t j = 0; j < count; ++j) v[j] = a[j0 + j] + (d.bias ? d.bias[n0 + j0 + j] : 0.f);
-      storeRow(d, (m0 + i) * d.N + n0 + j0, v, count);
+      storeRow(d, cols, m0 + i, n0 + j0, v, count);
     }
   }
 }
@@ -76,7 +81,7 @@ inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const int3
         int32_t x = sum ? a[j0 + j] - 128 * sum[j0 + j] : a[j0 + j];
         v[j] = std::fma(static_cast<float>(x), cols.scale[n], d.bias ? d.bias[n] : 0.f);
       }
-      storeRow(d, (m0 + i) * d.N + n0 + j0, v, count);
+      storeRow(d, cols, m0 + i, n0 + j0, v, count);
     }
   }
 }

@@ -49,12 +49,22 @@ struct S8Scalar : U8S8 {
   static void store(int32_t* p, V v) { *p = v; }
 };
 
+// The driver for an input type: f(driver) with the GemmDriver instantiation that handles it.
+template <class F>
+void withDriver(DType t, F&& f) {
+  if (t == DType::Int8) f(GemmDriver<S8Scalar, 4, 4>{});
+  else if (t == DType::Float16) f(GemmDriver<F16Scalar, 4, 4>{});
+  else f(GemmDriver<F32Scalar, 4, 4>{});
+}
+
 }  // namespace
 
-void gemmScalar(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8Scalar, 4, 4>::run(d);
-  else if (d.inType == DType::Float16) GemmDriver<F16Scalar, 4, 4>::run(d);
-  else GemmDriver<F32Scalar, 4, 4>::run(d);
+void gemmScalar(const GemmDesc& d, const Prepacked& p) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::run(d, p); });
+}
+
+void packScalar(const GemmDesc& d, bool isA, PackedMatrix& out) {
+  withDriver(d.inType, [&](auto drv) { decltype(drv)::pack(d, isA, out); });
 }
 
 }  // namespace int8rt::cpu

@@ -26,9 +26,15 @@ struct S8Vnni512 : U8S8 {
 
 }  // namespace
 
-void gemmAvx512Vnni(const GemmDesc& d) {
-  if (d.inType == DType::Int8) GemmDriver<S8Vnni512, 12, 2>::run(d);
-  else gemmAvx512(d);
+// Floating-point inputs use the Avx512 kernels, packed the same way.
+void gemmAvx512Vnni(const GemmDesc& d, const Prepacked& p) {
+  if (d.inType == DType::Int8) GemmDriver<S8Vnni512, 12, 2>::run(d, p);
+  else gemmAvx512(d, p);
+}
+
+void packAvx512Vnni(const GemmDesc& d, bool isA, PackedMatrix& out) {
+  if (d.inType == DType::Int8) GemmDriver<S8Vnni512, 12, 2>::pack(d, isA, out);
+  else packAvx512(d, isA, out);
 }
 
 }  // namespace int8rt::cpu

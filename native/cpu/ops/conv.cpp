@@ -1,5 +1,6 @@
 // Conv (1-D and 2-D, groups, strides, pads, dilations, auto_pad) with the bias and a fused activation
-// applied in its epilogue. Regular convs: im2col into the workspace, then cpu::gemm per group
+// applied in its epilogue. Regular convs: im2col into the workspace, then one GEMM per group with the
+// weights as A, packed once at load, and bias + activation done by the GEMM on each output row segment
 // (pointwise convs skip im2col). Depthwise convs: a direct kernel, where a GEMM would be skinny.
 #include "cpu/gemm.h"
 #include "cpu/ops/activation.h"
@@ -80,6 +81,21 @@ void depthwise(const float* x, const float* wt, const float* bias, float* y, con
   });
 }
 
+// The GEMM's row epilogue: row m of a group's output is channel m of that group.
+struct ConvEpilogue {
+  const float* bias;  // the group's first channel, or nullptr
+  const FusedActivation* act;
+};
+
+void convRowEpilogue(const void* ctx, float* row, int64_t m, int64_t, int64_t count) {
+  const ConvEpilogue& e = *static_cast<const ConvEpilogue*>(ctx);
+  if (e.bias) {
+    const float b = e.bias[m];
+    for (int64_t i = 0; i < count; ++i) row[i] += b;
+  }
+  activateSpan(*e.act, row, row, count);
+}
+
 class ConvKernel : public OpKernel {
  public:
   explicit ConvKernel(const KernelContext& c) : attrs_(c.attributes), act_(c.attributes.activation()) {
@@ -88,6 +104,7 @@ class ConvKernel : public OpKernel {
     const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
     if (w && (w->shape.size() < 3 || w->shape.size() > 4))
       throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D convolutions are implemented (weight dims " + shapeString(w->shape) + ")");
+    if (w && w->dtype == DType::Float32) packWeights(*w);
   }
 
   ConvGeometry geometry(const Shape& x, const Shape& w) const {
@@ -141,6 +158,7 @@ class ConvKernel : public OpKernel {
 
     const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
     float* col = static_cast<float*>(ctx.workspace);
+    const bool epilogue = bias || act_.type != Act::None;
     for (int64_t n = 0; n < g.n; ++n) {
       for (int64_t grp = 0; grp < g.groups; ++grp) {
         const float* xg = x + (n * g.c + grp * g.cg) * g.h * g.w;
@@ -154,13 +172,29 @@ class ConvKernel : public OpKernel {
         d.A = w + grp * g.mg * k;
         d.B = b;
         d.C = y + (n * g.m + grp * g.mg) * ohw;
-        gemm(d);
+        const ConvEpilogue e{bias ? bias + grp * g.mg : nullptr, &act_};
+        const RowEpilogue rows{convRowEpilogue, &e};
+        gemmPacked(d, packed_.size() == size_t(g.groups) ? &packed_[grp] : nullptr, nullptr, epilogue ? &rows : nullptr);
       }
     }
-    biasActivateRows(y, g.n * g.m, ohw, bias, g.m, act_);
   }
 
  private:
+  // One packed A [mg, cg·kh·kw] per group; the weight tensor stays the fallback (gemmPacked).
+  void packWeights(const Tensor& w) {
+    const int64_t m = w.shape[0], k = elementCount(w.shape) / std::max<int64_t>(m, 1);
+    // Nothing to pack for empty or invalid weights, nor for depthwise convs (no GEMM).
+    if (m == 0 || k == 0 || m % groups_ != 0 || (groups_ > 1 && w.shape[1] == 1)) return;
+    const int64_t mg = m / groups_;
+    for (int64_t grp = 0; grp < groups_; ++grp) {
+      GemmDesc d;
+      d.M = mg, d.K = k, d.N = 1;
+      d.A = w.as<float>() + grp * mg * k;
+      packed_.push_back(packA(d));
+    }
+  }
+
+  std::vector<PackedA> packed_;
   engine::Attributes attrs_;
   FusedActivation act_;
   int64_t groups_ = 1;

@@ -1,5 +1,7 @@
-// Gemm and MatMul (batched, numpy-broadcast batch dims) on cpu::gemm.
+// Gemm and MatMul (batched, numpy-broadcast batch dims) on cpu::gemm. A constant B (the weights) is
+// packed once at load; Gemm's bias and fused activation run in the GEMM's epilogue.
 #include <cstring>
+#include <optional>
 
 #include "core/gemm_desc.h"
 #include "cpu/gemm.h"
@@ -14,15 +16,32 @@ using engine::KernelContext;
 using engine::OpKernel;
 using engine::RunContext;
 
+// Applies the fused activation to each finished row segment (the GEMM's row epilogue).
+void activateRow(const void* ctx, float* row, int64_t, int64_t, int64_t count) {
+  activateSpan(*static_cast<const FusedActivation*>(ctx), row, row, count);
+}
+
+// op(B) [k, n] packed at load when B is a weight, else nothing (packed per call).
+std::optional<PackedB> packWeight(const Tensor* w, int64_t k, int64_t n, bool tb) {
+  if (!w || w->dtype != DType::Float32 || k == 0 || n == 0) return std::nullopt;
+  GemmDesc d;
+  d.K = k, d.N = n, d.M = 1;
+  d.transB = tb;
+  d.B = w->as<float>();
+  return packB(d);
+}
+
 void sgemm(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool ta, bool tb,
-           const float* bias, bool relu) {
+           const float* bias, const FusedActivation& act, const std::optional<PackedB>& packed = std::nullopt) {
+  const bool relu = act.type == Act::Relu;
   if (m == 0 || n == 0) return;
   if (k == 0) {  // an empty sum: the epilogue alone
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         const float v = bias ? bias[j] : 0.0f;
-        c[i * n + j] = relu && v < 0 ? 0.0f : v;
+        c[i * n + j] = v;
       }
+    activateSpan(act, c, c, m * n);
     return;
   }
   GemmDesc d;
@@ -31,7 +50,8 @@ void sgemm(const float* a, const float* b, float* c, int64_t m, int64_t n, int64
   d.A = a, d.B = b, d.C = c;
   d.bias = bias;
   d.relu = relu;
-  gemm(d);
+  const RowEpilogue rows{activateRow, &act};
+  gemmPacked(d, nullptr, packed ? &*packed : nullptr, act.type != Act::None && !relu ? &rows : nullptr);
 }
 
 // Y = act(alpha · op(A)·op(B) + beta · C), C broadcast to [M, N].
@@ -40,7 +60,10 @@ class GemmKernel : public OpKernel {
   explicit GemmKernel(const KernelContext& c)
       : transA_(c.attributes.getInt("transA", 0) != 0), transB_(c.attributes.getInt("transB", 0) != 0),
         alpha_(c.attributes.getFloat("alpha", 1.0f)), beta_(c.attributes.getFloat("beta", 1.0f)),
-        act_(c.attributes.activation()) {}
+        act_(c.attributes.activation()) {
+    const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
+    if (w && w->shape.size() == 2) packed_ = packWeight(w, w->shape[transB_ ? 1 : 0], w->shape[transB_ ? 0 : 1], transB_);
+  }
 
   std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
     requireFloat(in.size() > 0 ? in[0] : nullptr, "A");
@@ -63,14 +86,11 @@ class GemmKernel : public OpKernel {
     const Tensor* c = in.size() > 2 ? in[2] : nullptr;
     float* y = out[0]->as<float>();
     const int64_t m = out[0]->shape[0], n = out[0]->shape[1], k = a.shape[transA_ ? 0 : 1];
-    // The common case (a per-column bias, alpha = beta = 1, Relu or nothing) is one fused GEMM.
+    // The common case (a per-column bias, alpha = beta = 1) is one fused GEMM.
     const bool perColumn = c && c->size() == n && (c->shape.size() == 1 || c->shape[0] == 1);
     const bool simple = alpha_ == 1.0f && (!c || (perColumn && beta_ == 1.0f));
-    if (simple && (act_.type == Act::None || act_.type == Act::Relu)) {
-      sgemm(a.as<float>(), b.as<float>(), y, m, n, k, transA_, transB_, c ? c->as<float>() : nullptr, act_.type == Act::Relu);
-      return;
-    }
-    sgemm(a.as<float>(), b.as<float>(), y, m, n, k, transA_, transB_, nullptr, false);
+    if (simple) return sgemm(a.as<float>(), b.as<float>(), y, m, n, k, transA_, transB_, c ? c->as<float>() : nullptr, act_, packed_);
+    sgemm(a.as<float>(), b.as<float>(), y, m, n, k, transA_, transB_, nullptr, FusedActivation{}, packed_);
     const float* pc = c ? c->as<float>() : nullptr;
     // C broadcast: its row/column strides are 0 along dims of size 1.
     const int64_t cr = c && c->shape.size() == 2 && c->shape[0] != 1 ? (c->shape[1] == 1 ? 1 : n) : 0;
@@ -88,12 +108,17 @@ class GemmKernel : public OpKernel {
   bool transA_, transB_;
   float alpha_, beta_;
   FusedActivation act_;
+  std::optional<PackedB> packed_;
 };
 
 // MatMul: numpy matmul semantics (1-D operands promoted, batch dims broadcast).
 class MatMulKernel : public OpKernel {
  public:
-  explicit MatMulKernel(const KernelContext&) {}
+  explicit MatMulKernel(const KernelContext& c) {
+    const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
+    if (w && !w->shape.empty() && w->shape.size() <= 2)
+      packed_ = packWeight(w, w->shape[0], w->shape.size() == 2 ? w->shape[1] : 1, false);
+  }
 
   std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
     requireFloat(in.size() > 0 ? in[0] : nullptr, "A");
@@ -118,7 +143,7 @@ class MatMulKernel : public OpKernel {
     const float* pa = a.as<float>();
     const float* pb = b.as<float>();
     // B shared by every batch: fold A's batch into M, one GEMM.
-    if (b.shape.size() <= 2) return sgemm(pa, pb, y, product(a.shape, 0, a.shape.size() - 1), n, k, false, false, nullptr, false);
+    if (b.shape.size() <= 2) return sgemm(pa, pb, y, product(a.shape, 0, a.shape.size() - 1), n, k, false, false, nullptr, kNone, packed_);
 
     const Shape batchA(a.shape.begin(), a.shape.end() - std::min<size_t>(a.shape.size(), 2));
     const Shape batchB(b.shape.begin(), b.shape.end() - 2);
@@ -141,9 +166,13 @@ class MatMulKernel : public OpKernel {
         offA += idx * stepA[i];
         offB += idx * stepB[i];
       }
-      sgemm(pa + offA, pb + offB, y + t * m * n, m, n, k, false, false, nullptr, false);
+      sgemm(pa + offA, pb + offB, y + t * m * n, m, n, k, false, false, nullptr, kNone);
     }
   }
+
+ private:
+  static constexpr FusedActivation kNone{};
+  std::optional<PackedB> packed_;
 };
 
 INT8RT_REGISTER_CPU_OP("Gemm", engine::factoryOf<GemmKernel>());
