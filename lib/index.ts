@@ -43,3 +43,6 @@ export { buildEngine, type BuildOptions } from './build/build-engine.js';
 export { writePlan, readPlan, PLAN_VERSION, type Plan, type PlanGraph, type LayerPrecision } from './build/plan.js';
 export { exportQDQ, exportQDQBytes, toQDQ, type ExportQDQOptions, type QDQSummary } from './export/export-qdq.js';
 export { encodeModel } from './export/model-writer.js';
+export { calibrate, type CalibrateOptions, type Feeds } from './calibrate/calibrate.js';
+export { Calibration, type CalibrationAmaxOptions, type CalibrationJSON, type TensorRTCacheOptions } from './calibrate/calibration.js';
+export { calibrationTensors } from './calibrate/calibration-tensors.js';

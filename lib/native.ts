@@ -62,6 +62,24 @@ export interface NativeEngine {
   dispose(): void;
 }
 
+/**
+ * Histograms of chosen activations of an engine, filled while it runs samples (native/napi/calibrator_napi.cpp).
+ * Runs of one calibrator are serialized natively; activations never cross into JS.
+ */
+export interface NativeCalibrator {
+  /** inputs in the plan's input order; resolves once every watched value is in its histogram. */
+  run(inputs: NativeTensor[]): Promise<void>;
+  /** The histogram of watch i (i indexes the values given to the constructor). */
+  histogram(i: number): NativeHistogramState;
+  /** Non-finite values left out of watch i (skipNonFinite only). */
+  skipped(i: number): number;
+}
+
+export interface NativeCalibratorClass {
+  /** values: plan value indices (float32 activations, no repeats); names: one per value, for errors. */
+  new (engine: NativeEngine, values: number[], names: string[], bins: number, skipNonFinite: boolean): NativeCalibrator;
+}
+
 export interface NativeEngineClass {
   /** Verifies (checksum, version) and prepares a plan on a worker thread. */
   load(plan: Uint8Array): Promise<NativeEngine>;
@@ -69,6 +87,7 @@ export interface NativeEngineClass {
 
 export interface NativeAddon {
   NativeEngine: NativeEngineClass;
+  NativeCalibrator: NativeCalibratorClass;
   /** Test hook: the native JSON reader the plan loader uses. */
   parseJsonForTest(text: string): unknown;
   setErrorClass(ctor: typeof Int8rtError): void;

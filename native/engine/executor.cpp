@@ -206,7 +206,7 @@ std::shared_ptr<const MemoryPlan> Executor::memoryPlanFor(const std::vector<Host
   return mp;
 }
 
-std::vector<HostOutput> Executor::run(const std::vector<HostInput>& inputs) {
+std::vector<HostOutput> Executor::run(const std::vector<HostInput>& inputs, RunObserver* observer) {
   checkInputs(inputs);
   std::shared_ptr<const MemoryPlan> mp = memoryPlanFor(inputs);
   ContextPool::Lease ctx = contexts_.take();
@@ -240,6 +240,10 @@ std::vector<HostOutput> Executor::run(const std::vector<HostInput>& inputs) {
     }
   }
 
+  if (observer)
+    for (int v : plan_.inputs)
+      if (observer->watches(v)) observer->observe(v, tensors[v]);
+
   RunContext rc{arena + mp->workspaceOffset, mp->workspaceBytes};
   std::vector<const Tensor*> in;
   std::vector<Tensor*> out;
@@ -254,6 +258,9 @@ std::vector<HostOutput> Executor::run(const std::vector<HostInput>& inputs) {
     } catch (const Error& e) {
       throw Error(e.code(), nodeLabel(node) + ": " + e.what());
     }
+    if (observer)
+      for (int o : node.outputs)
+        if (o >= 0 && observer->watches(o)) observer->observe(o, tensors[o]);
   }
   for (size_t o = 0; o < outputs.size(); ++o)
     if (!writtenInPlace[o] && outputs[o].bytes) std::memcpy(outputs[o].data.get(), tensors[plan_.outputs[o]].data, outputs[o].bytes);

@@ -13,6 +13,7 @@
 #include "engine/context_pool.h"
 #include "engine/op_kernel.h"
 #include "engine/plan.h"
+#include "engine/run_observer.h"
 #include "engine/tensor.h"
 
 namespace int8rt::engine {
@@ -45,8 +46,9 @@ class Executor {
   // Parses, validates and prepares a plan; throws Error(PlanCorrupt / PlanVersion / UnsupportedOp).
   static std::shared_ptr<Executor> load(const uint8_t* data, size_t size);
 
-  // inputs in the plan's input order.
-  std::vector<HostOutput> run(const std::vector<HostInput>& inputs);
+  // inputs in the plan's input order. observer (optional) sees the values it watches as they are made;
+  // it is not locked here: a caller sharing one observer between runs must serialize them.
+  std::vector<HostOutput> run(const std::vector<HostInput>& inputs, RunObserver* observer = nullptr);
 
   const Plan& plan() const { return plan_; }
 

@@ -13,6 +13,7 @@
 #include "engine/executor.h"
 #include "napi/args.h"
 #include "napi/async_task.h"
+#include "napi/engine_napi.h"
 #include "napi/errors.h"
 
 namespace int8rt::napi {
@@ -56,6 +57,8 @@ Napi::Value outputToJs(Napi::Env env, engine::HostOutput& out) {
   return o;
 }
 
+}  // namespace
+
 engine::HostInput readInput(const Napi::Value& v, size_t index) {
   const std::string what = "input " + std::to_string(index);
   if (!v.IsObject()) throw Error(ErrorCode::InvalidArg, "Expected {type, data, dims} for " + what);
@@ -83,6 +86,11 @@ engine::HostInput readInput(const Napi::Value& v, size_t index) {
   return in;
 }
 
+namespace {
+
+// Marks NativeEngine objects, so executorOf() never unwraps a foreign object.
+constexpr napi_type_tag kEngineTag = {0x3f6e2a1c9b8d4e07ULL, 0x8c5b1d2e4f3a6079ULL};
+
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -96,7 +104,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     guarded(info.Env(), [&] {
       if (!info[0].IsExternal()) throw Error(ErrorCode::InvalidArg, "NativeEngine is made by NativeEngine.load(planBytes)");
       executor_ = *info[0].As<Napi::External<std::shared_ptr<Executor>>>().Data();
+      info.This().As<Napi::Object>().TypeTag(&kEngineTag);
     });
+  }
+
+  std::shared_ptr<Executor> executor() const {
+    if (!executor_) throw Error(ErrorCode::Disposed, "the engine was disposed");
+    return executor_;
   }
 
  private:
@@ -181,6 +195,12 @@ Napi::Value parseJson(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+std::shared_ptr<Executor> executorOf(const Napi::Value& engine) {
+  if (!engine.IsObject() || !engine.As<Napi::Object>().CheckTypeTag(&kEngineTag))
+    throw Error(ErrorCode::InvalidArg, "Expected a NativeEngine for engine");
+  return EngineWrap::Unwrap(engine.As<Napi::Object>())->executor();
+}
 
 void registerEngine(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEngine", EngineWrap::define(env));

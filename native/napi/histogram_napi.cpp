@@ -14,6 +14,7 @@
 #endif
 #include "napi/args.h"
 #include "napi/errors.h"
+#include "napi/histogram_state.h"
 
 namespace int8rt::napi {
 
@@ -98,18 +99,7 @@ class HistogramWrap : public Napi::ObjectWrap<HistogramWrap> {
   }
 
   // state() -> { bins, count, max, widthLog2: number | null, counts: Float64Array }
-  Napi::Value state(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("bins", static_cast<double>(h_->bins()));
-    o.Set("count", static_cast<double>(h_->count()));
-    o.Set("max", h_->maxAbs());
-    o.Set("widthLog2", h_->hasRange() ? Napi::Value(Napi::Number::New(env, h_->widthLog2())) : env.Null());
-    Napi::Float64Array counts = Napi::Float64Array::New(env, h_->counts().size());
-    for (size_t j = 0; j < h_->counts().size(); ++j) counts[j] = static_cast<double>(h_->counts()[j]);
-    o.Set("counts", counts);
-    return o;
-  }
+  Napi::Value state(const Napi::CallbackInfo& info) { return histogramState(info.Env(), *h_); }
 
   // restore(widthLog2: number | null, max, counts: Float64Array of integers)
   Napi::Value restore(const Napi::CallbackInfo& info) {
@@ -139,6 +129,18 @@ class HistogramWrap : public Napi::ObjectWrap<HistogramWrap> {
 };
 
 }  // namespace
+
+Napi::Object histogramState(Napi::Env env, const calib::Histogram& h) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("bins", static_cast<double>(h.bins()));
+  o.Set("count", static_cast<double>(h.count()));
+  o.Set("max", h.maxAbs());
+  o.Set("widthLog2", h.hasRange() ? Napi::Value(Napi::Number::New(env, h.widthLog2())) : env.Null());
+  Napi::Float64Array counts = Napi::Float64Array::New(env, h.counts().size());
+  for (size_t j = 0; j < h.counts().size(); ++j) counts[j] = static_cast<double>(h.counts()[j]);
+  o.Set("counts", counts);
+  return o;
+}
 
 void registerHistogram(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeHistogram", HistogramWrap::define(env));

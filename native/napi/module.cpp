@@ -9,6 +9,7 @@ void registerGemm(Napi::Env env, Napi::Object exports);
 void registerHistogram(Napi::Env env, Napi::Object exports);
 void registerBench(Napi::Env env, Napi::Object exports);
 void registerEngine(Napi::Env env, Napi::Object exports);
+void registerCalibrator(Napi::Env env, Napi::Object exports);
 }  // namespace int8rt::napi
 
 static Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -19,6 +20,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   registerHistogram(env, exports);
   registerBench(env, exports);
   registerEngine(env, exports);
+  registerCalibrator(env, exports);
   return exports;
 }
 
