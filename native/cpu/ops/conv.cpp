@@ -4,7 +4,8 @@
 // (pointwise convs skip im2col). Depthwise convs: a direct kernel, where a GEMM would be skinny.
 #include "cpu/gemm.h"
 #include "cpu/ops/activation.h"
-#include "cpu/ops/window.h"
+#include "cpu/ops/conv_depthwise.h"
+#include "cpu/ops/conv_geometry.h"
 #include "engine/op_registry.h"
 
 namespace int8rt::cpu::ops {
@@ -15,18 +16,6 @@ using engine::KernelContext;
 using engine::OpKernel;
 using engine::RunContext;
 
-// The sizes of one Conv call, in the 2-D view.
-struct ConvGeometry {
-  int64_t n, c, h, w, m, cg, mg, groups, oh, ow;
-  Axis y, x;
-  int64_t kernelSize() const { return cg * y.kernel * x.kernel; }
-  bool pointwise() const {
-    return y.kernel == 1 && x.kernel == 1 && y.stride == 1 && x.stride == 1 && y.padBegin == 0 && x.padBegin == 0 &&
-           y.padEnd == 0 && x.padEnd == 0;
-  }
-  bool depthwise() const { return groups == c && cg == 1 && groups > 1; }
-};
-
 // Unfolds one group of one image into col[cg·kh·kw, oh·ow].
 void im2col(const float* x, float* col, const ConvGeometry& g) {
   const int64_t kh = g.y.kernel, kw = g.x.kernel, ohw = g.oh * g.ow;
@@ -35,6 +24,10 @@ void im2col(const float* x, float* col, const ConvGeometry& g) {
       const int64_t ci = r / (kh * kw), ky = r / kw % kh, kx = r % kw;
       const float* plane = x + ci * g.h * g.w;
       float* out = col + r * ohw;
+      // The outputs [lo, hi) whose column ox·stride − pad + kx·dilation falls inside the input.
+      const int64_t sx = g.x.stride, shift = kx * g.x.dilation - g.x.padBegin;
+      const int64_t lo = std::min(g.ow, shift >= 0 ? 0 : (-shift + sx - 1) / sx);
+      const int64_t hi = std::clamp<int64_t>(g.w - shift <= 0 ? 0 : (g.w - shift + sx - 1) / sx, lo, g.ow);
       for (int64_t oy = 0; oy < g.oh; ++oy) {
         const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
         float* row = out + oy * g.ow;
@@ -42,41 +35,13 @@ void im2col(const float* x, float* col, const ConvGeometry& g) {
           std::fill(row, row + g.ow, 0.0f);
           continue;
         }
-        const float* src = plane + iy * g.w;
-        for (int64_t ox = 0; ox < g.ow; ++ox) {
-          const int64_t ix = ox * g.x.stride - g.x.padBegin + kx * g.x.dilation;
-          row[ox] = ix >= 0 && ix < g.w ? src[ix] : 0.0f;
-        }
+        const float* src = plane + iy * g.w + shift;
+        std::fill(row, row + lo, 0.0f);
+        if (sx == 1) std::copy(src + lo, src + hi, row + lo);
+        else
+          for (int64_t ox = lo; ox < hi; ++ox) row[ox] = src[ox * sx];
+        std::fill(row + hi, row + g.ow, 0.0f);
       }
-    }
-  });
-}
-
-// One output plane per (image, channel); the epilogue is applied as each plane is written.
-void depthwise(const float* x, const float* wt, const float* bias, float* y, const ConvGeometry& g, const FusedActivation& act) {
-  const int64_t kh = g.y.kernel, kw = g.x.kernel;
-  parallelRange(g.n * g.m, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const int64_t oc = p % g.m, ic = oc / g.mg;
-      const float* plane = x + (p / g.m * g.c + ic) * g.h * g.w;
-      const float* k = wt + oc * kh * kw;
-      float* out = y + p * g.oh * g.ow;
-      const float b = bias ? bias[oc] : 0.0f;
-      for (int64_t oy = 0; oy < g.oh; ++oy) {
-        for (int64_t ox = 0; ox < g.ow; ++ox) {
-          float s = b;
-          for (int64_t ky = 0; ky < kh; ++ky) {
-            const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
-            if (iy < 0 || iy >= g.h) continue;
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              const int64_t ix = ox * g.x.stride - g.x.padBegin + kx * g.x.dilation;
-              if (ix >= 0 && ix < g.w) s += plane[iy * g.w + ix] * k[ky * kw + kx];
-            }
-          }
-          out[oy * g.ow + ox] = s;
-        }
-      }
-      activateSpan(act, out, out, g.oh * g.ow);
     }
   });
 }
@@ -154,7 +119,7 @@ class ConvKernel : public OpKernel {
     const float* bias = in.size() > 2 && in[2] ? in[2]->as<float>() : nullptr;
     float* y = out[0]->as<float>();
     if (out[0]->size() == 0) return;
-    if (g.depthwise()) return depthwise(x, w, bias, y, g, act_);
+    if (g.depthwise()) return depthwiseConv(x, w, bias, y, g, act_);
 
     const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
     float* col = static_cast<float*>(ctx.workspace);

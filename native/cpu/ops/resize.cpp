@@ -162,30 +162,49 @@ class ResizeKernel : public OpKernel {
     const float* x = in[0]->as<float>();
     float* y = out[0]->as<float>();
     const int64_t n = out[0]->size();
-    parallelRange(n, 4096, [&](int64_t b, int64_t e) {
-      std::vector<const Tap*> t(r);
-      for (int64_t i = b; i < e; ++i) {
-        int64_t rest = i;
+    if (n == 0) return;
+    if (r == 0) { y[0] = x[0]; return; }
+    // Separable by rows: the leading dims' corners (offset, weight) are found once per output row, then
+    // each element of the row blends at most two taps of the last dim per corner. Zero-weight corners
+    // and taps are skipped, as a corner sum would (so an Inf in an unused source never leaks in).
+    const int64_t ow = p.out[r - 1], rows = n / ow;
+    const std::vector<Tap>& tx = taps[r - 1];
+    parallelRange(rows, std::max<int64_t>(1, 4096 / ow), [&](int64_t b, int64_t e) {
+      std::vector<std::pair<int64_t, float>> corners, next;
+      for (int64_t row = b; row < e; ++row) {
+        float* yr = y + row * ow;
+        corners.assign(1, {0, 1.0f});
         bool outside = false;
-        for (size_t d = r; d-- > 0;) {
-          t[d] = &taps[d][rest % p.out[d]];
+        int64_t rest = row;
+        for (size_t d = r - 1; d-- > 0 && !outside;) {
+          const Tap& t = taps[d][rest % p.out[d]];
           rest /= p.out[d];
-          outside = outside || t[d]->outside;
-        }
-        if (outside) { y[i] = extrapolation_; continue; }
-        // Sum over the 2^r corners, skipping those with a zero weight.
-        float acc = 0;
-        for (uint32_t corner = 0; corner < (1u << r); ++corner) {
-          float w = 1;
-          int64_t off = 0;
-          for (size_t d = 0; d < r && w != 0; ++d) {
-            const bool hi = corner >> d & 1u;
-            w *= hi ? t[d]->w1 : t[d]->w0;
-            off += (hi ? t[d]->i1 : t[d]->i0) * st[d];
+          outside = t.outside;
+          next.clear();
+          for (const auto& [off, w] : corners) {
+            if (t.w0 != 0) next.push_back({off + t.i0 * st[d], w * t.w0});
+            if (t.w1 != 0) next.push_back({off + t.i1 * st[d], w * t.w1});
           }
-          if (w != 0) acc += w * x[off];
+          corners.swap(next);
         }
-        y[i] = acc;
+        if (outside) {
+          std::fill(yr, yr + ow, extrapolation_);
+          continue;
+        }
+        for (int64_t o = 0; o < ow; ++o) {
+          const Tap& t = tx[o];
+          if (t.outside) {
+            yr[o] = extrapolation_;
+            continue;
+          }
+          float acc = 0;
+          for (const auto& [off, w] : corners) {
+            float v = t.w0 * x[off + t.i0];
+            if (t.w1 != 0) v += t.w1 * x[off + t.i1];
+            acc += w * v;
+          }
+          yr[o] = acc;
+        }
       }
     });
   }
