@@ -138,3 +138,120 @@ describe('engine ops: reductions, normalizations, resize, ConvTranspose, quantiz
     }
   });
 });
+
+// Runs a model on onnxruntime-node and on int8rt with typed feeds; the outputs must be equal element
+// for element (integer and float16 results), or within `tol` relative to the largest magnitude (float32).
+async function sameAsOrt(spec: ModelSpec, feeds: Record<string, Tensor>, tol = 0): Promise<void> {
+  const { createRequire } = await import('node:module');
+  const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof import('onnxruntime-node');
+  const bytes = buildModel(spec);
+  const session = await ort.InferenceSession.create(bytes);
+  const ref = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) =>
+    [k, new ort.Tensor(t.type, t.data as Float32Array, t.dims)])));
+  const engine = await buildEngine(await loadOnnx(bytes), { precision: 'fp32', device: 'cpu' });
+  try {
+    const ours = await engine.run(feeds);
+    for (const [name, r] of Object.entries(ref)) {
+      const o = ours[name]!;
+      expect(o.type).toBe(r.type);
+      expect(o.dims).toEqual(r.dims);
+      const a = Array.from(o.data as ArrayLike<number | bigint>, Number), b = Array.from(r.data as ArrayLike<number | bigint>, Number);
+      if (tol === 0) expect(a).toEqual(b);
+      else {
+        const scale = Math.max(1e-6, ...b.map(Math.abs));
+        expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!))) / scale).toBeLessThan(tol);
+      }
+    }
+  } finally {
+    engine.dispose();
+  }
+}
+
+const randInts = (n: number, seed: number, lo: number, hi: number) => Array.from(randomFloats(n, seed, 1), (v) => lo + Math.floor(((v + 1) / 2) * (hi - lo + 1)) % (hi - lo + 1));
+const pool = (op: string, dims: number[], attrs: Record<string, AttrSpec>, opset: number, type: 'float32' | 'int8' | 'uint8' = 'float32'): ModelSpec => ({
+  opset, inputs: [{ name: 'x', type, dims }], outputs: [{ name: 'out', type, dims: null }], nodes: [{ op, name: `${op}_0`, inputs: ['x'], outputs: ['out'], attrs }],
+});
+
+describe('engine ops: pooling with dilations, 3-D pooling, integer MaxPool', () => {
+  it('AveragePool-19 with dilations (pads, strides, ceil_mode, count_include_pad 0 and 1)', async () => {
+    for (const count_include_pad of [0, 1]) {
+      await close(pool('AveragePool', [2, 3, 11, 13], { kernel_shape: [3, 2], dilations: [2, 3], strides: [1, 2], pads: [1, 1, 2, 1], count_include_pad }, 19));
+      await close(pool('AveragePool', [1, 2, 12, 9], { kernel_shape: [2, 2], dilations: [2, 2], strides: [3, 2], ceil_mode: 1, count_include_pad }, 19));
+      await close(pool('AveragePool', [1, 2, 17], { kernel_shape: [3], dilations: [3], pads: [2, 1], count_include_pad }, 19));
+    }
+  });
+  it('AveragePool and MaxPool in 3-D (dilations, pads, strides, ceil_mode)', async () => {
+    for (const op of ['AveragePool', 'MaxPool']) {
+      await close(pool(op, [2, 3, 7, 8, 9], { kernel_shape: [2, 3, 2], strides: [2, 1, 2], pads: [1, 0, 1, 0, 1, 1] }, 19));
+      await close(pool(op, [1, 2, 9, 8, 7], { kernel_shape: [2, 2, 3], dilations: [2, 3, 1], strides: [1, 2, 2], ceil_mode: 1 }, 19));
+      await close(pool(op, [1, 2, 6, 7, 5], { kernel_shape: [3, 3, 3], auto_pad: 'SAME_UPPER', strides: [2, 2, 1] }, 19));
+    }
+    await close(pool('AveragePool', [1, 2, 8, 7, 9], { kernel_shape: [3, 2, 2], pads: [1, 1, 0, 1, 0, 1], count_include_pad: 1 }, 19));
+  });
+  it('MaxPool on uint8 and int8 (exact)', async () => {
+    for (const [type, lo, hi] of [['uint8', 0, 255], ['int8', -128, 127]] as const) {
+      const x = new Tensor(type, randInts(2 * 3 * 11 * 10, 3, lo, hi), [2, 3, 11, 10]);
+      await sameAsOrt(pool('MaxPool', [2, 3, 11, 10], { kernel_shape: [3, 2], strides: [2, 1], pads: [1, 0, 1, 1], dilations: [1, 2] }, 12, type), { x });
+    }
+  });
+});
+
+describe('engine ops: integer Pow and Clip, float16 Max/Min, shape values through Max/Min/Neg', () => {
+  it('Pow on int32 and int64 bases (integer and float exponents)', async () => {
+    const base = randInts(3 * 7, 4, -6, 6), exp = randInts(7, 5, 0, 7);
+    for (const [bt, et] of [['int32', 'int32'], ['int64', 'int64'], ['int32', 'float32'], ['int64', 'int32']] as const) {
+      const x = new Tensor(bt, bt === 'int64' ? base.map(BigInt) : base, [3, 7]);
+      const e = new Tensor(et, et === 'int64' ? exp.map(BigInt) : exp, [7]);
+      await sameAsOrt({ opset: 15, inputs: [{ name: 'x', type: bt, dims: [3, 7] }, { name: 'e', type: et, dims: [7] }], outputs: [{ name: 'out', type: bt, dims: null }],
+        nodes: [{ op: 'Pow', inputs: ['x', 'e'], outputs: ['out'] }] }, { x, e });
+    }
+  });
+  it('Clip on int8, uint8, int32 and int64 (bounds given, one missing, min > max)', async () => {
+    for (const [type, lo, hi] of [['int8', -128, 127], ['uint8', 0, 255], ['int32', -1000, 1000], ['int64', -1000, 1000]] as const) {
+      const vals = randInts(5 * 9, 6, lo, hi);
+      const mk = (v: number[], dims: number[]) => new Tensor(type, type === 'int64' ? v.map(BigInt) : v, dims);
+      const x = mk(vals, [5, 9]);
+      const bounds = type === 'uint8' ? [[20, 200], [200, 20]] : [[-50, 60], [60, -50]];
+      for (const [a, b] of bounds) {
+        await sameAsOrt({ opset: 13, inputs: [{ name: 'x', type, dims: [5, 9] }, { name: 'lo', type, dims: [] }, { name: 'hi', type, dims: [] }],
+          outputs: [{ name: 'out', type, dims: null }], nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['out'] }] }, { x, lo: mk([a!], []), hi: mk([b!], []) });
+      }
+      await sameAsOrt({ opset: 13, inputs: [{ name: 'x', type, dims: [5, 9] }, { name: 'hi', type, dims: [] }], outputs: [{ name: 'out', type, dims: null }],
+        nodes: [{ op: 'Clip', inputs: ['x', '', 'hi'], outputs: ['out'] }] }, { x, hi: mk([bounds[0]![1]!], []) });
+    }
+  });
+  it('Max and Min on float16 with broadcasting and NaN', async () => {
+    const { floatToHalf } = await import('../../lib/half.js');
+    const half = (v: ArrayLike<number>, dims: number[]) => new Tensor('float16', floatToHalf(Float32Array.from(v)), dims);
+    const xv = Array.from(randomFloats(2 * 3 * 5, 7, 3)), yv = Array.from(randomFloats(5, 8, 3));
+    xv[4] = NaN;
+    for (const op of ['Max', 'Min']) {
+      await sameAsOrt({ opset: 13, inputs: [{ name: 'x', type: 'float16', dims: [2, 3, 5] }, { name: 'y', type: 'float16', dims: [5] }], outputs: [{ name: 'out', type: 'float16', dims: null }],
+        nodes: [{ op, inputs: ['x', 'y'], outputs: ['out'] }] }, { x: half(xv, [2, 3, 5]), y: half(yv, [5]) });
+    }
+  });
+  it('Pad whose pads come from Shape → Max/Min/Neg arithmetic (center crop/pad), for several input sizes', async () => {
+    // pads = [ max(target − dims, 0) / 2 …, then the rest ] with crops as −(max(dims − target, 0)) — Pad's negative pads crop.
+    const spec: ModelSpec = {
+      opset: 18, inputs: [{ name: 'x', dims: ['h', 'w'] }, { name: 't', type: 'int64', dims: [2] }], outputs: [{ name: 'out', dims: null }],
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Sub', inputs: ['t', 's'], outputs: ['d'] },
+        { op: 'Max', inputs: ['d', 'zero'], outputs: ['grow'] },
+        { op: 'Sub', inputs: ['s', 't'], outputs: ['d2'] },
+        { op: 'Max', inputs: ['d2', 'zero'], outputs: ['shrink'] },
+        { op: 'Neg', inputs: ['shrink'], outputs: ['crop'] },
+        { op: 'Min', inputs: ['crop', 'zero'], outputs: ['crop2'] },
+        { op: 'Add', inputs: ['grow', 'crop2'], outputs: ['total'] },
+        { op: 'Div', inputs: ['total', 'two'], outputs: ['begin'] },
+        { op: 'Sub', inputs: ['total', 'begin'], outputs: ['end'] },
+        { op: 'Concat', inputs: ['begin', 'end'], outputs: ['pads'], attrs: { axis: 0 } },
+        { op: 'Pad', inputs: ['x', 'pads'], outputs: ['out'] },
+      ],
+      initializers: { zero: i64([0]), two: i64([2]) },
+    };
+    for (const [h, w, th, tw] of [[5, 8, 7, 3], [9, 4, 2, 10], [6, 6, 6, 6]]) {
+      await sameAsOrt(spec, { x: rand([h!, w!], h! * w!), t: new Tensor('int64', [BigInt(th!), BigInt(tw!)], [2]) }, 1e-6);
+    }
+  });
+});

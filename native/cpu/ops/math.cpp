@@ -42,7 +42,14 @@ class MathKernel : public OpKernel {
     const DType t = in[0]->dtype;
     const bool ok = t == DType::Float32 || (kSigned && (t == DType::Int8 || t == DType::Int32 || t == DType::Int64));
     if (!ok) throw Error(ErrorCode::DType, std::string("input X has type ") + engine::dtypeName(t) + ", which this op does not take");
-    return {TensorInfo{t, in[0]->shape, {}}};
+    TensorInfo info{t, in[0]->shape, {}};
+    // Shape arithmetic (e.g. -pads) stays known during inference.
+    if constexpr (kSigned)
+      if (in[0]->constant && t != DType::Float32) {
+        info.constant = *in[0]->constant;
+        for (int64_t& v : *info.constant) v = apply<F>(v);
+      }
+    return {info};
   }
 
   void run(const RunContext&, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const override {

@@ -1,6 +1,7 @@
-// MaxPool, AveragePool (1-D and 2-D windows) and GlobalAveragePool / GlobalMaxPool.
+// MaxPool, AveragePool (1-D, 2-D and 3-D windows, with dilations; MaxPool also on int8 / uint8) and GlobalAveragePool / GlobalMaxPool.
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "cpu/ops/window.h"
 #include "engine/op_registry.h"
@@ -13,6 +14,22 @@ using engine::KernelContext;
 using engine::OpKernel;
 using engine::RunContext;
 
+// One output position along one axis: the input index of tap 0, the taps [k0, k1) that land inside
+// the input, and how many land inside the padded input (count_include_pad's divisor).
+struct Taps {
+  int64_t start, k0, k1, padded;
+};
+
+inline Taps tapsAt(const Axis& a, int64_t o) {
+  Taps t{o * a.stride - a.padBegin, 0, 0, 0};
+  if (t.start < 0) t.k0 = (-t.start + a.dilation - 1) / a.dilation;
+  const int64_t lastIn = a.in - 1 - t.start, lastPadded = a.in + a.padEnd - 1 - t.start;
+  t.k1 = lastIn < 0 ? 0 : std::min(a.kernel, lastIn / a.dilation + 1);
+  t.k1 = std::max(t.k1, t.k0);
+  t.padded = lastPadded < 0 ? 0 : std::min(a.kernel, lastPadded / a.dilation + 1);
+  return t;
+}
+
 class PoolKernel : public OpKernel {
  public:
   PoolKernel(const KernelContext& c, bool max) : attrs_(c.attributes), max_(max) {
@@ -20,73 +37,102 @@ class PoolKernel : public OpKernel {
       throw Error(ErrorCode::UnsupportedOp, "MaxPool with a second (Indices) output is not supported by int8rt");
     if (!c.attributes.has("kernel_shape")) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: a pool without kernel_shape");
     spatial_ = c.attributes.getInts("kernel_shape").size();
-    if (spatial_ < 1 || spatial_ > 2) throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D pooling is implemented");
+    if (spatial_ < 1 || spatial_ > 3) throw Error(ErrorCode::UnsupportedOp, "only 1-D, 2-D and 3-D pooling is implemented");
     countIncludePad_ = c.attributes.getInt("count_include_pad", 0) != 0;
     if (c.attributes.getInt("storage_order", 0) != 0) throw Error(ErrorCode::UnsupportedOp, "MaxPool storage_order 1 is not supported by int8rt");
   }
 
+  // (d, h, w) axes; dilations apply to both pools (AveragePool gained the attribute in opset 19).
   std::vector<Axis> axes(const Shape& x) const {
-    WindowAttrs wa = WindowAttrs::read(attrs_, spatial_);
-    if (!max_) wa.dilations.assign(spatial_, 1);  // AveragePool gained dilations only in opset 19
-    std::vector<Axis> a = resolveWindow(wa, Shape(x.begin() + 2, x.end()));
-    as2d(a);
+    std::vector<Axis> a = resolveWindow(WindowAttrs::read(attrs_, spatial_), Shape(x.begin() + 2, x.end()));
+    as3d(a);
     return a;
   }
 
   std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
-    requireFloat(in.empty() ? nullptr : in[0], "X");
-    requireSpatial(*in[0], spatial_, "X");
-    std::vector<Axis> a = axes(in[0]->shape);
-    Shape out{in[0]->shape[0], in[0]->shape[1]};
-    if (spatial_ == 2) out.push_back(a[0].out);
-    out.push_back(a[1].out);
-    return {TensorInfo{DType::Float32, out, {}}};
+    const TensorInfo* x = in.empty() ? nullptr : in[0];
+    // MaxPool also takes int8 / uint8 (exact comparisons); AveragePool is float32 only.
+    if (!(max_ && x && (x->dtype == DType::Int8 || x->dtype == DType::Uint8))) requireFloat(x, "X");
+    requireSpatial(*x, spatial_, "X");
+    std::vector<Axis> a = axes(x->shape);
+    Shape out{x->shape[0], x->shape[1]};
+    for (size_t i = 3 - spatial_; i < 3; ++i) out.push_back(a[i].out);
+    return {TensorInfo{x->dtype, out, {}}};
   }
 
   void run(const RunContext&, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const override {
-    const std::vector<Axis> a = axes(in[0]->shape);
-    const Axis &ay = a[0], &ax = a[1];
-    const int64_t planes = in[0]->shape[0] * in[0]->shape[1];
-    const float* x = in[0]->as<float>();
-    float* y = out[0]->as<float>();
+    switch (in[0]->dtype) {
+      case DType::Int8: return runTyped<int8_t>(*in[0], *out[0]);
+      case DType::Uint8: return runTyped<uint8_t>(*in[0], *out[0]);
+      default: return runTyped<float>(*in[0], *out[0]);
+    }
+  }
+
+ private:
+  template <class T>
+  void runTyped(const Tensor& xt, Tensor& yt) const {
+    const std::vector<Axis> a = axes(xt.shape);
+    const Axis &az = a[0], &ay = a[1], &ax = a[2];
+    const int64_t planes = xt.shape[0] * xt.shape[1];
+    const int64_t inPlane = az.in * ay.in * ax.in, outPlane = az.out * ay.out * ax.out;
+    std::vector<Taps> tz(az.out), ty(ay.out), tx(ax.out);
+    for (int64_t o = 0; o < az.out; ++o) tz[o] = tapsAt(az, o);
+    for (int64_t o = 0; o < ay.out; ++o) ty[o] = tapsAt(ay, o);
+    for (int64_t o = 0; o < ax.out; ++o) tx[o] = tapsAt(ax, o);
+    const T* x = xt.as<T>();
+    T* y = yt.as<T>();
     parallelRange(planes, 1, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
-        const float* src = x + p * ay.in * ax.in;
-        float* dst = y + p * ay.out * ax.out;
-        for (int64_t oy = 0; oy < ay.out; ++oy)
-          for (int64_t ox = 0; ox < ax.out; ++ox) dst[oy * ax.out + ox] = max_ ? maxAt(src, ay, ax, oy, ox) : averageAt(src, ay, ax, oy, ox);
+        const T* src = x + p * inPlane;
+        T* dst = y + p * outPlane;
+        for (int64_t oz = 0; oz < az.out; ++oz)
+          for (int64_t oy = 0; oy < ay.out; ++oy)
+            for (int64_t ox = 0; ox < ax.out; ++ox) {
+              const Taps &z = tz[oz], &v = ty[oy], &h = tx[ox];
+              T r;
+              if constexpr (std::is_same_v<T, float>)
+                r = max_ ? maxAt(src, a, z, v, h) : averageAt(src, a, z, v, h);
+              else
+                r = maxAt(src, a, z, v, h);
+              dst[(oz * ay.out + oy) * ax.out + ox] = r;
+            }
       }
     });
   }
 
- private:
-  static float maxAt(const float* src, const Axis& ay, const Axis& ax, int64_t oy, int64_t ox) {
-    float m = -std::numeric_limits<float>::infinity();
+  template <class T>
+  static T maxAt(const T* src, const std::vector<Axis>& a, const Taps& z, const Taps& v, const Taps& h) {
+    const bool isFloat = std::is_same_v<T, float>;
+    T m = isFloat ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
     bool nan = false;
-    for (int64_t ky = 0; ky < ay.kernel; ++ky) {
-      const int64_t iy = oy * ay.stride - ay.padBegin + ky * ay.dilation;
-      if (iy < 0 || iy >= ay.in) continue;
-      for (int64_t kx = 0; kx < ax.kernel; ++kx) {
-        const int64_t ix = ox * ax.stride - ax.padBegin + kx * ax.dilation;
-        if (ix < 0 || ix >= ax.in) continue;
-        const float v = src[iy * ax.in + ix];
-        nan |= std::isnan(v);
-        m = v > m ? v : m;
+    for (int64_t kz = z.k0; kz < z.k1; ++kz) {
+      const int64_t iz = z.start + kz * a[0].dilation;
+      for (int64_t ky = v.k0; ky < v.k1; ++ky) {
+        const T* row = src + (iz * a[1].in + v.start + ky * a[1].dilation) * a[2].in + h.start;
+        for (int64_t kx = h.k0; kx < h.k1; ++kx) {
+          const T val = row[kx * a[2].dilation];
+          if constexpr (std::is_same_v<T, float>) nan |= std::isnan(val);
+          m = val > m ? val : m;
+        }
       }
     }
-    return nan ? std::numeric_limits<float>::quiet_NaN() : m;
+    if constexpr (std::is_same_v<T, float>)
+      if (nan) return std::numeric_limits<float>::quiet_NaN();
+    return m;
   }
 
-  float averageAt(const float* src, const Axis& ay, const Axis& ax, int64_t oy, int64_t ox) const {
-    // Window bounds clipped to the padded input (count_include_pad) and to the input itself.
-    const int64_t y0 = oy * ay.stride - ay.padBegin, x0 = ox * ax.stride - ax.padBegin;
-    const int64_t y1p = std::min(y0 + ay.kernel, ay.in + ay.padEnd), x1p = std::min(x0 + ax.kernel, ax.in + ax.padEnd);
-    const int64_t ys = std::max<int64_t>(y0, 0), xs = std::max<int64_t>(x0, 0);
-    const int64_t ye = std::min(y1p, ay.in), xe = std::min(x1p, ax.in);
+  // count_include_pad counts the taps inside the padded input (not those past it that ceil_mode
+  // adds); otherwise the taps inside the input.
+  float averageAt(const float* src, const std::vector<Axis>& a, const Taps& z, const Taps& v, const Taps& h) const {
     float s = 0;
-    for (int64_t iy = ys; iy < ye; ++iy)
-      for (int64_t ix = xs; ix < xe; ++ix) s += src[iy * ax.in + ix];
-    const int64_t count = countIncludePad_ ? (y1p - y0) * (x1p - x0) : (ye - ys) * (xe - xs);
+    for (int64_t kz = z.k0; kz < z.k1; ++kz) {
+      const int64_t iz = z.start + kz * a[0].dilation;
+      for (int64_t ky = v.k0; ky < v.k1; ++ky) {
+        const float* row = src + (iz * a[1].in + v.start + ky * a[1].dilation) * a[2].in + h.start;
+        for (int64_t kx = h.k0; kx < h.k1; ++kx) s += row[kx * a[2].dilation];
+      }
+    }
+    const int64_t count = countIncludePad_ ? z.padded * v.padded * h.padded : (z.k1 - z.k0) * (v.k1 - v.k0) * (h.k1 - h.k0);
     return count > 0 ? s / static_cast<float>(count) : 0.0f;
   }
 

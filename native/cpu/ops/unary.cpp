@@ -1,5 +1,8 @@
-// Elementwise activations: Relu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, LeakyRelu.
+// Elementwise activations: Relu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, LeakyRelu. Float32;
+// Clip (opset 11+ bounds as inputs) also on int8 / uint8 / int32 / int64.
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "cpu/ops/activation.h"
 #include "engine/op_registry.h"
@@ -20,13 +23,42 @@ class ActivationKernel : public OpKernel {
   }
 
   std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
-    requireFloat(in.empty() ? nullptr : in[0], "X");
-    for (size_t i = 1; i < in.size(); ++i)
+    const TensorInfo* x = in.empty() ? nullptr : in[0];
+    // Clip (opset 12+) also clamps the integer types, exactly, with bounds of X's type.
+    const bool intClip = clipInputs_ && x && isIntClipType(x->dtype);
+    if (!intClip) requireFloat(x, "X");
+    for (size_t i = 1; i < in.size(); ++i) {
       if (in[i] && elementCount(in[i]->shape) != 1) shapeError("Clip bounds must be scalars");
-    return {TensorInfo{DType::Float32, in[0]->shape, {}}};
+      if (in[i] && in[i]->dtype != x->dtype) throw Error(ErrorCode::DType, "Clip bounds must have the type of X");
+    }
+    return {TensorInfo{x->dtype, x->shape, {}}};
+  }
+
+  static bool isIntClipType(DType t) { return t == DType::Int8 || t == DType::Uint8 || t == DType::Int32 || t == DType::Int64; }
+
+  template <class T>
+  static void clipInts(const std::vector<const Tensor*>& in, Tensor& out) {
+    T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
+    if (in.size() > 1 && in[1]) lo = in[1]->as<T>()[0];
+    if (in.size() > 2 && in[2]) hi = in[2]->as<T>()[0];
+    const T* x = in[0]->as<T>();
+    T* y = out.as<T>();
+    parallelRange(in[0]->size(), 16384, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        const T v = x[i] < lo ? lo : x[i];  // min > max gives max everywhere, as the spec says
+        y[i] = v > hi ? hi : v;
+      }
+    });
   }
 
   void run(const RunContext&, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const override {
+    switch (in[0]->dtype) {
+      case DType::Int8: return clipInts<int8_t>(in, *out[0]);
+      case DType::Uint8: return clipInts<uint8_t>(in, *out[0]);
+      case DType::Int32: return clipInts<int32_t>(in, *out[0]);
+      case DType::Int64: return clipInts<int64_t>(in, *out[0]);
+      default: break;
+    }
     FusedActivation a = act_;
     if (clipInputs_) {
       if (in.size() > 1 && in[1]) a.p0 = in[1]->as<float>()[0];

@@ -66,7 +66,8 @@ inline std::vector<Axis> resolveWindow(const WindowAttrs& w, const Shape& inSpat
   return axes;
 }
 
-// Inputs are N, C, spatial…; 1-D and 2-D windows are run as 2-D with a height of 1.
+// Inputs are N, C, spatial…; Conv runs 1-D windows as 2-D with a height of 1, the pools run 1-D and
+// 2-D windows as 3-D.
 inline void requireSpatial(const TensorInfo& x, size_t spatial, const char* what) {
   if (x.shape.size() != spatial + 2)
     shapeError(std::string("input ") + what + " must have rank " + std::to_string(spatial + 2) + " but has dims " + shapeString(x.shape));
@@ -75,6 +76,11 @@ inline void requireSpatial(const TensorInfo& x, size_t spatial, const char* what
 // 2-D view of the resolved axes: (h, w), with a unit height axis added for 1-D.
 inline void as2d(std::vector<Axis>& axes) {
   if (axes.size() == 1) axes.insert(axes.begin(), Axis{1, 1, 1, 1, 1, 0, 0});
+}
+
+// 3-D view of the resolved axes: (d, h, w), with unit leading axes added for 1-D and 2-D.
+inline void as3d(std::vector<Axis>& axes) {
+  while (axes.size() < 3) axes.insert(axes.begin(), Axis{1, 1, 1, 1, 1, 0, 0});
 }
 
 }  // namespace int8rt::cpu::ops
