@@ -67,8 +67,15 @@ function bytesOf(t: Tensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
-/** Serializes an (optimized) model; every layer runs in `precision`. */
-export function writePlan(model: Model, options: { precision: 'fp32' }): Uint8Array {
+export interface WritePlanOptions {
+  /** The engine's precision, as built. */
+  precision: LayerPrecision;
+  /** Each node's precision, by index into model.nodes; 'fp32' where absent. */
+  layers?: readonly LayerPrecision[];
+}
+
+/** Serializes an (optimized) model, each node marked with the precision it runs in. */
+export function writePlan(model: Model, options: WritePlanOptions): Uint8Array {
   const values: PlanValue[] = [];
   const index = new Map<string, number>();
   const valueOf = (name: string, dtype?: DType, dims?: Dim[] | null): number => {
@@ -95,13 +102,13 @@ export function writePlan(model: Model, options: { precision: 'fp32' }): Uint8Ar
     offset = align64(offset + bytes.byteLength);
   }
 
-  const nodes: PlanNode[] = model.nodes.map((n) => ({
+  const nodes: PlanNode[] = model.nodes.map((n, i) => ({
     name: n.name,
     op: n.op,
     inputs: n.inputs.map((i) => (i ? valueOf(i) : -1)),
     outputs: n.outputs.map((o) => valueOf(o)),
     attributes: Object.fromEntries(Object.entries(n.attributes).map(([k, v]) => [k, encodeAttribute(v)])),
-    precision: options.precision,
+    precision: options.layers?.[i] ?? 'fp32',
   }));
   const outputs = model.outputs.map((o) => valueOf(o.name, o.type));
   const graph: PlanGraph = { producer: 'int8rt', opset: model.opset, precision: options.precision, values, inputs, outputs, nodes, weights };

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "engine/fp16_weights.h"
 #include "engine/memory_planner.h"
 #include "engine/op_registry.h"
 
@@ -40,19 +41,27 @@ std::vector<int64_t> shapeValues(DType t, const void* data, int64_t count) {
 
 std::string nodeLabel(const NodeDesc& n) { return "node '" + n.name + "' (" + n.op + ")"; }
 
+bool knownPrecision(const std::string& p) { return p == "fp32" || p == "fp16" || p == "int8"; }
+
+// int8 layers have kernels of their own, registered as "<op>:int8"; fp16 layers run the fp32
+// kernels on widened weights (fp16_weights.h).
+std::string kernelKey(const NodeDesc& n) { return n.precision == "int8" ? n.op + ":int8" : n.op; }
+
 }  // namespace
 
 std::shared_ptr<Executor> Executor::load(const uint8_t* data, size_t size) {
   std::shared_ptr<Executor> ex(new Executor());
   Plan& plan = ex->plan_;
   readPlan(data, size, &plan);
-  if (plan.precision != "fp32")
-    throw Error(ErrorCode::UnsupportedOp, "plan precision '" + plan.precision + "' is not one this build runs (fp32)");
+  if (!knownPrecision(plan.precision))
+    throw Error(ErrorCode::UnsupportedOp, "plan precision '" + plan.precision + "' is not one this build runs (fp32, fp16, int8)");
 
   // Every op must be known before any kernel is made: one error lists them all.
   std::set<std::string> missing;
-  for (const NodeDesc& n : plan.nodes)
-    if (!OpRegistry::cpu().find(n.op)) missing.insert(n.op);
+  for (const NodeDesc& n : plan.nodes) {
+    if (!knownPrecision(n.precision)) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: " + nodeLabel(n) + " has precision '" + n.precision + "'");
+    if (!OpRegistry::cpu().find(kernelKey(n))) missing.insert(n.precision == "int8" ? n.op + " (int8)" : n.op);
+  }
   if (!missing.empty()) {
     std::string list;
     for (const std::string& op : missing) list += (list.empty() ? "" : ", ") + op;
@@ -72,12 +81,13 @@ std::shared_ptr<Executor> Executor::load(const uint8_t* data, size_t size) {
     info.shape = t.shape;
     if (isShapeLike(t.dtype, t.size())) info.constant = shapeValues(t.dtype, t.data, t.size());
   }
+  widenFp16Weights(plan, ex->weights_, ex->weightInfo_, ex->widened_);
 
   for (const NodeDesc& n : plan.nodes) {
     KernelContext kc{n, Attributes(n.attributes, n.name), plan.opset, {}};
     for (int i : n.inputs) kc.weights.push_back(i >= 0 && plan.weightOfValue[i] >= 0 ? &ex->weights_[i] : nullptr);
     try {
-      ex->kernels_.push_back((*OpRegistry::cpu().find(n.op))(kc));
+      ex->kernels_.push_back((*OpRegistry::cpu().find(kernelKey(n)))(kc));
     } catch (const Error& e) {
       throw Error(e.code(), nodeLabel(n) + ": " + e.what());
     }

@@ -63,6 +63,7 @@ class Executor {
   std::vector<std::unique_ptr<OpKernel>> kernels_;  // per node
   std::vector<Tensor> weights_;                     // per value index (data null when not a weight)
   std::vector<TensorInfo> weightInfo_;              // per value index
+  std::vector<std::unique_ptr<AlignedBuffer>> widened_;  // fp32 copies of fp16 layers' weights
   std::vector<bool> floatValueNeeded_;              // per value index: some kernel reads its floats during inference
 
   static constexpr size_t kMaxCachedPlans = 16;

@@ -35,7 +35,7 @@ struct NodeDesc {
   std::vector<int> inputs;   // value indices; -1 marks an absent optional input
   std::vector<int> outputs;
   const json::Value* attributes = nullptr;  // an object, owned by Plan::document
-  std::string precision;     // 'fp32' for now
+  std::string precision;     // 'fp32', 'fp16' (fp16 weights, fp32 compute) or 'int8'
 };
 
 struct WeightDesc {

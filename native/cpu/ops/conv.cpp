@@ -2,49 +2,16 @@
 // applied in its epilogue. Regular convs: im2col into the workspace, then one GEMM per group with the
 // weights as A, packed once at load, and bias + activation done by the GEMM on each output row segment
 // (pointwise convs skip im2col). Depthwise convs: a direct kernel, where a GEMM would be skinny.
-#include "cpu/gemm.h"
-#include "cpu/ops/activation.h"
+#include "cpu/ops/conv_kernel.h"
 #include "cpu/ops/conv_depthwise.h"
-#include "cpu/ops/conv_geometry.h"
 #include "engine/op_registry.h"
 
 namespace int8rt::cpu::ops {
 
-namespace {
-
 using engine::KernelContext;
-using engine::OpKernel;
 using engine::RunContext;
 
-// Unfolds one group of one image into col[cg·kh·kw, oh·ow].
-void im2col(const float* x, float* col, const ConvGeometry& g) {
-  const int64_t kh = g.y.kernel, kw = g.x.kernel, ohw = g.oh * g.ow;
-  parallelRange(g.kernelSize(), std::max<int64_t>(1, 8192 / std::max<int64_t>(ohw, 1)), [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      const int64_t ci = r / (kh * kw), ky = r / kw % kh, kx = r % kw;
-      const float* plane = x + ci * g.h * g.w;
-      float* out = col + r * ohw;
-      // The outputs [lo, hi) whose column ox·stride − pad + kx·dilation falls inside the input.
-      const int64_t sx = g.x.stride, shift = kx * g.x.dilation - g.x.padBegin;
-      const int64_t lo = std::min(g.ow, shift >= 0 ? 0 : (-shift + sx - 1) / sx);
-      const int64_t hi = std::clamp<int64_t>(g.w - shift <= 0 ? 0 : (g.w - shift + sx - 1) / sx, lo, g.ow);
-      for (int64_t oy = 0; oy < g.oh; ++oy) {
-        const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
-        float* row = out + oy * g.ow;
-        if (iy < 0 || iy >= g.h) {
-          std::fill(row, row + g.ow, 0.0f);
-          continue;
-        }
-        const float* src = plane + iy * g.w + shift;
-        std::fill(row, row + lo, 0.0f);
-        if (sx == 1) std::copy(src + lo, src + hi, row + lo);
-        else
-          for (int64_t ox = lo; ox < hi; ++ox) row[ox] = src[ox * sx];
-        std::fill(row + hi, row + g.ow, 0.0f);
-      }
-    }
-  });
-}
+namespace {
 
 // The GEMM's row epilogue: row m of a group's output is channel m of that group.
 struct ConvEpilogue {
@@ -61,109 +28,105 @@ void convRowEpilogue(const void* ctx, float* row, int64_t m, int64_t, int64_t co
   activateSpan(*e.act, row, row, count);
 }
 
-class ConvKernel : public OpKernel {
- public:
-  explicit ConvKernel(const KernelContext& c) : attrs_(c.attributes), act_(c.attributes.activation()) {
-    groups_ = c.attributes.getInt("group", 1);
-    if (groups_ < 1) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: group must be >= 1");
-    const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
-    if (w && (w->shape.size() < 3 || w->shape.size() > 4))
-      throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D convolutions are implemented (weight dims " + shapeString(w->shape) + ")");
-    if (w && w->dtype == DType::Float32) packWeights(*w);
+}  // namespace
+
+ConvKernel::ConvKernel(const KernelContext& c, DType weightType)
+    : attrs_(c.attributes), act_(c.attributes.activation()), weightType_(weightType) {
+  groups_ = c.attributes.getInt("group", 1);
+  if (groups_ < 1) throw Error(ErrorCode::PlanCorrupt, "plan is corrupt: group must be >= 1");
+  const Tensor* w = c.weights.size() > 1 ? c.weights[1] : nullptr;
+  if (w && (w->shape.size() < 3 || w->shape.size() > 4))
+    throw Error(ErrorCode::UnsupportedOp, "only 1-D and 2-D convolutions are implemented (weight dims " + shapeString(w->shape) + ")");
+  if (w && w->dtype == DType::Float32 && weightType == DType::Float32) packWeights(*w);
+}
+
+ConvGeometry ConvKernel::geometry(const Shape& x, const Shape& w) const {
+  const size_t spatial = x.size() - 2;
+  WindowAttrs wa = WindowAttrs::read(attrs_, spatial, Shape(w.begin() + 2, w.end()));
+  for (size_t i = 0; i < spatial; ++i)
+    if (wa.kernel[i] != w[2 + i]) shapeError("kernel_shape disagrees with the weight dims " + shapeString(w));
+  std::vector<Axis> axes = resolveWindow(wa, Shape(x.begin() + 2, x.end()));
+  as2d(axes);
+  ConvGeometry g{};
+  g.n = x[0], g.c = x[1], g.m = w[0], g.cg = w[1], g.groups = groups_;
+  g.y = axes[0], g.x = axes[1];
+  g.h = g.y.in, g.w = g.x.in, g.oh = g.y.out, g.ow = g.x.out;
+  if (g.c != g.cg * groups_ || g.m % groups_ != 0)
+    shapeError("input channels " + std::to_string(g.c) + " and weight dims " + shapeString(w) + " do not fit group " + std::to_string(groups_));
+  g.mg = g.m / groups_;
+  return g;
+}
+
+std::vector<TensorInfo> ConvKernel::inferShapes(const std::vector<const TensorInfo*>& in) const {
+  requireFloat(in.size() > 0 ? in[0] : nullptr, "X");
+  if (weightType_ == DType::Float32) requireFloat(in.size() > 1 ? in[1] : nullptr, "W");
+  else if (in.size() < 2 || !in[1] || in[1]->dtype != weightType_) throw Error(ErrorCode::DType, "input W must be the quantized weight");
+  const Shape &x = in[0]->shape, &w = in[1]->shape;
+  if (x.size() < 3 || x.size() > 4) shapeError("input X must have rank 3 or 4 but has dims " + shapeString(x));
+  if (w.size() != x.size()) shapeError("W " + shapeString(w) + " and X " + shapeString(x) + " differ in rank");
+  if (in.size() > 2 && in[2]) {
+    requireFloat(in[2], "B");
+    if (in[2]->shape != Shape{w[0]}) shapeError("bias B must have dims [" + std::to_string(w[0]) + "] but has " + shapeString(in[2]->shape));
   }
+  ConvGeometry g = geometry(x, w);
+  Shape out{g.n, g.m};
+  if (x.size() == 4) out.push_back(g.oh);
+  out.push_back(g.ow);
+  return {TensorInfo{DType::Float32, out, {}}};
+}
 
-  ConvGeometry geometry(const Shape& x, const Shape& w) const {
-    const size_t spatial = x.size() - 2;
-    WindowAttrs wa = WindowAttrs::read(attrs_, spatial, Shape(w.begin() + 2, w.end()));
-    for (size_t i = 0; i < spatial; ++i)
-      if (wa.kernel[i] != w[2 + i]) shapeError("kernel_shape disagrees with the weight dims " + shapeString(w));
-    std::vector<Axis> axes = resolveWindow(wa, Shape(x.begin() + 2, x.end()));
-    as2d(axes);
-    ConvGeometry g{};
-    g.n = x[0], g.c = x[1], g.m = w[0], g.cg = w[1], g.groups = groups_;
-    g.y = axes[0], g.x = axes[1];
-    g.h = g.y.in, g.w = g.x.in, g.oh = g.y.out, g.ow = g.x.out;
-    if (g.c != g.cg * groups_ || g.m % groups_ != 0)
-      shapeError("input channels " + std::to_string(g.c) + " and weight dims " + shapeString(w) + " do not fit group " + std::to_string(groups_));
-    g.mg = g.m / groups_;
-    return g;
-  }
+size_t ConvKernel::workspaceBytes(const std::vector<const TensorInfo*>& in, const std::vector<TensorInfo>&) const {
+  ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
+  if (g.depthwise() || g.pointwise()) return 0;
+  return static_cast<size_t>(g.kernelSize() * g.oh * g.ow) * sizeof(float);
+}
 
-  std::vector<TensorInfo> inferShapes(const std::vector<const TensorInfo*>& in) const override {
-    requireFloat(in.size() > 0 ? in[0] : nullptr, "X");
-    requireFloat(in.size() > 1 ? in[1] : nullptr, "W");
-    const Shape &x = in[0]->shape, &w = in[1]->shape;
-    if (x.size() < 3 || x.size() > 4) shapeError("input X must have rank 3 or 4 but has dims " + shapeString(x));
-    if (w.size() != x.size()) shapeError("W " + shapeString(w) + " and X " + shapeString(x) + " differ in rank");
-    if (in.size() > 2 && in[2]) {
-      requireFloat(in[2], "B");
-      if (in[2]->shape != Shape{w[0]}) shapeError("bias B must have dims [" + std::to_string(w[0]) + "] but has " + shapeString(in[2]->shape));
-    }
-    ConvGeometry g = geometry(x, w);
-    Shape out{g.n, g.m};
-    if (x.size() == 4) out.push_back(g.oh);
-    out.push_back(g.ow);
-    return {TensorInfo{DType::Float32, out, {}}};
-  }
+void ConvKernel::run(const RunContext& ctx, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const {
+  const ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
+  const float* x = in[0]->as<float>();
+  const float* w = in[1]->as<float>();
+  const float* bias = in.size() > 2 && in[2] ? in[2]->as<float>() : nullptr;
+  float* y = out[0]->as<float>();
+  if (out[0]->size() == 0) return;
+  if (g.depthwise()) return depthwiseConv(x, w, bias, y, g, act_);
 
-  size_t workspaceBytes(const std::vector<const TensorInfo*>& in, const std::vector<TensorInfo>&) const override {
-    ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
-    if (g.depthwise() || g.pointwise()) return 0;
-    return static_cast<size_t>(g.kernelSize() * g.oh * g.ow) * sizeof(float);
-  }
-
-  void run(const RunContext& ctx, const std::vector<const Tensor*>& in, const std::vector<Tensor*>& out) const override {
-    const ConvGeometry g = geometry(in[0]->shape, in[1]->shape);
-    const float* x = in[0]->as<float>();
-    const float* w = in[1]->as<float>();
-    const float* bias = in.size() > 2 && in[2] ? in[2]->as<float>() : nullptr;
-    float* y = out[0]->as<float>();
-    if (out[0]->size() == 0) return;
-    if (g.depthwise()) return depthwiseConv(x, w, bias, y, g, act_);
-
-    const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
-    float* col = static_cast<float*>(ctx.workspace);
-    const bool epilogue = bias || act_.type != Act::None;
-    for (int64_t n = 0; n < g.n; ++n) {
-      for (int64_t grp = 0; grp < g.groups; ++grp) {
-        const float* xg = x + (n * g.c + grp * g.cg) * g.h * g.w;
-        const float* b = xg;
-        if (!g.pointwise()) {
-          im2col(xg, col, g);
-          b = col;
-        }
-        GemmDesc d;
-        d.M = g.mg, d.N = ohw, d.K = k;
-        d.A = w + grp * g.mg * k;
-        d.B = b;
-        d.C = y + (n * g.m + grp * g.mg) * ohw;
-        const ConvEpilogue e{bias ? bias + grp * g.mg : nullptr, &act_};
-        const RowEpilogue rows{convRowEpilogue, &e};
-        gemmPacked(d, packed_.size() == size_t(g.groups) ? &packed_[grp] : nullptr, nullptr, epilogue ? &rows : nullptr);
+  const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
+  float* col = static_cast<float*>(ctx.workspace);
+  const bool epilogue = bias || act_.type != Act::None;
+  for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t grp = 0; grp < g.groups; ++grp) {
+      const float* xg = x + (n * g.c + grp * g.cg) * g.h * g.w;
+      const float* b = xg;
+      if (!g.pointwise()) {
+        im2col(xg, col, g);
+        b = col;
       }
-    }
-  }
-
- private:
-  // One packed A [mg, cg·kh·kw] per group; the weight tensor stays the fallback (gemmPacked).
-  void packWeights(const Tensor& w) {
-    const int64_t m = w.shape[0], k = elementCount(w.shape) / std::max<int64_t>(m, 1);
-    // Nothing to pack for empty or invalid weights, nor for depthwise convs (no GEMM).
-    if (m == 0 || k == 0 || m % groups_ != 0 || (groups_ > 1 && w.shape[1] == 1)) return;
-    const int64_t mg = m / groups_;
-    for (int64_t grp = 0; grp < groups_; ++grp) {
       GemmDesc d;
-      d.M = mg, d.K = k, d.N = 1;
-      d.A = w.as<float>() + grp * mg * k;
-      packed_.push_back(packA(d));
+      d.M = g.mg, d.N = ohw, d.K = k;
+      d.A = w + grp * g.mg * k;
+      d.B = b;
+      d.C = y + (n * g.m + grp * g.mg) * ohw;
+      const ConvEpilogue e{bias ? bias + grp * g.mg : nullptr, &act_};
+      const RowEpilogue rows{convRowEpilogue, &e};
+      gemmPacked(d, packed_.size() == size_t(g.groups) ? &packed_[grp] : nullptr, nullptr, epilogue ? &rows : nullptr);
     }
   }
+}
 
-  std::vector<PackedA> packed_;
-  engine::Attributes attrs_;
-  FusedActivation act_;
-  int64_t groups_ = 1;
-};
+void ConvKernel::packWeights(const Tensor& w) {
+  const int64_t m = w.shape[0], k = elementCount(w.shape) / std::max<int64_t>(m, 1);
+  // Nothing to pack for empty or invalid weights, nor for depthwise convs (no GEMM).
+  if (m == 0 || k == 0 || m % groups_ != 0 || (groups_ > 1 && w.shape[1] == 1)) return;
+  const int64_t mg = m / groups_;
+  for (int64_t grp = 0; grp < groups_; ++grp) {
+    GemmDesc d;
+    d.M = mg, d.K = k, d.N = 1;
+    d.A = w.as<float>() + grp * mg * k;
+    packed_.push_back(packA(d));
+  }
+}
+
+namespace {
 
 INT8RT_REGISTER_CPU_OP("Conv", engine::factoryOf<ConvKernel>());
 
