@@ -53,14 +53,8 @@ class CalibratorWrap : public Napi::ObjectWrap<CalibratorWrap> {
   Napi::Value run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     return guarded(env, [&]() -> Napi::Value {
-      if (!info[0].IsArray()) throw Error(ErrorCode::InvalidArg, "Expected an array of inputs");
-      Napi::Array arr = info[0].As<Napi::Array>();
-      std::vector<engine::HostInput> inputs;
       std::vector<Napi::Value> keep{info[0]};
-      for (uint32_t i = 0; i < arr.Length(); ++i) {
-        inputs.push_back(readInput(arr.Get(i), i));
-        keep.push_back(arr.Get(i).As<Napi::Object>().Get("data"));
-      }
+      std::vector<engine::HostInput> inputs = readInputs(info[0], keep);
       std::shared_ptr<calib::Calibrator> c = calibrator_;
       // The outputs are dropped: calibration only wants what the observer saw.
       return AsyncTask::start(

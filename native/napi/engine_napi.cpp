@@ -59,6 +59,17 @@ Napi::Value outputToJs(Napi::Env env, engine::HostOutput& out) {
 
 }  // namespace
 
+std::vector<engine::HostInput> readInputs(const Napi::Value& v, std::vector<Napi::Value>& keep) {
+  if (!v.IsArray()) throw Error(ErrorCode::InvalidArg, "Expected an array of inputs");
+  Napi::Array arr = v.As<Napi::Array>();
+  std::vector<engine::HostInput> inputs;
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    inputs.push_back(readInput(arr.Get(i), i));
+    keep.push_back(arr.Get(i).As<Napi::Object>().Get("data"));
+  }
+  return inputs;
+}
+
 engine::HostInput readInput(const Napi::Value& v, size_t index) {
   const std::string what = "input " + std::to_string(index);
   if (!v.IsObject()) throw Error(ErrorCode::InvalidArg, "Expected {type, data, dims} for " + what);
@@ -137,14 +148,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     Napi::Env env = info.Env();
     return guarded(env, [&]() -> Napi::Value {
       if (!executor_) throw Error(ErrorCode::Disposed, "the engine was disposed");
-      if (!info[0].IsArray()) throw Error(ErrorCode::InvalidArg, "Expected an array of inputs");
-      Napi::Array arr = info[0].As<Napi::Array>();
-      std::vector<engine::HostInput> inputs;
       std::vector<Napi::Value> keep{info[0]};
-      for (uint32_t i = 0; i < arr.Length(); ++i) {
-        inputs.push_back(readInput(arr.Get(i), i));
-        keep.push_back(arr.Get(i).As<Napi::Object>().Get("data"));
-      }
+      std::vector<engine::HostInput> inputs = readInputs(info[0], keep);
       auto outputs = std::make_shared<std::vector<engine::HostOutput>>();
       std::shared_ptr<Executor> ex = executor_;  // a run in flight keeps the engine alive past dispose()
       return AsyncTask::start(

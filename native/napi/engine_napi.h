@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "engine/executor.h"
 
@@ -10,6 +11,9 @@ namespace int8rt::napi {
 
 // One {type, data, dims} input, read in place (the caller keeps `data` alive while it is used).
 engine::HostInput readInput(const Napi::Value& v, size_t index);
+
+// An array of such inputs; appends each input's data to `keep` so the caller can hold it alive.
+std::vector<engine::HostInput> readInputs(const Napi::Value& v, std::vector<Napi::Value>& keep);
 
 // The executor of a NativeEngine object; ERR_INVALID_ARG for another object, ERR_DISPOSED after dispose().
 std::shared_ptr<engine::Executor> executorOf(const Napi::Value& engine);

@@ -7,7 +7,7 @@ import { buildEngine } from '../../lib/build/build-engine.js';
 import type { Engine } from '../../lib/engine.js';
 import { loadOnnx } from '../../lib/onnx/load.js';
 import { Tensor } from '../../lib/tensor.js';
-import { buildModel, type ModelSpec } from './onnx-builder.js';
+import { buildModel, type AttrSpec, type ModelSpec } from './onnx-builder.js';
 import { randomFloats } from './random.js';
 
 const require = createRequire(import.meta.url);
@@ -53,4 +53,17 @@ export async function compareWithOrt(spec: ModelSpec, seed = 1, engine?: Engine)
   } finally {
     if (!engine) e.dispose();
   }
+}
+
+/** One node reading graph inputs x (and y …) with the given dims; extra inputs may be initializers. */
+export function single(op: string, dims: number[][], attrs: Record<string, AttrSpec> = {}, opset = 13,
+  extra: { inputs?: string[]; initializers?: ModelSpec['initializers'] } = {}): ModelSpec {
+  const names = dims.map((_, i) => ['x', 'y', 'z', 'w'][i]!);
+  return {
+    opset,
+    inputs: names.map((name, i) => ({ name, dims: dims[i]! })),
+    outputs: [{ name: 'out', dims: null }],
+    nodes: [{ op, name: `${op}_0`, inputs: [...names, ...(extra.inputs ?? [])], outputs: ['out'], attrs }],
+    initializers: extra.initializers,
+  };
 }

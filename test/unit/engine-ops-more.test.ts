@@ -3,23 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../lib/build/build-engine.js';
 import { loadOnnx } from '../../lib/onnx/load.js';
 import { Tensor } from '../../lib/tensor.js';
-import { compareWithOrt } from '../helpers/engine-check.js';
+import { compareWithOrt, single } from '../helpers/engine-check.js';
 import { buildModel, f32, i64, type AttrSpec, type ModelSpec } from '../helpers/onnx-builder.js';
 import { randomFloats } from '../helpers/random.js';
 
 const TOL = 1e-5;
 
-function single(op: string, dims: number[][], attrs: Record<string, AttrSpec> = {}, opset = 13,
-  extra: { inputs?: string[]; initializers?: ModelSpec['initializers'] } = {}): ModelSpec {
-  const names = dims.map((_, i) => ['x', 'y', 'z', 'w'][i]!);
-  return {
-    opset,
-    inputs: names.map((name, i) => ({ name, dims: dims[i]! })),
-    outputs: [{ name: 'out', dims: null }],
-    nodes: [{ op, name: `${op}_0`, inputs: [...names, ...(extra.inputs ?? [])], outputs: ['out'], attrs }],
-    initializers: extra.initializers,
-  };
-}
 
 const close = async (spec: ModelSpec, tol = TOL) => expect(await compareWithOrt(spec, 11)).toBeLessThan(tol);
 const rand = (dims: number[], seed: number, scale = 1) => f32(randomFloats(dims.reduce((a, b) => a * b, 1), seed, scale), dims);

@@ -2,24 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../lib/build/build-engine.js';
 import { loadOnnx } from '../../lib/onnx/load.js';
-import { compareWithOrt } from '../helpers/engine-check.js';
+import { compareWithOrt, single } from '../helpers/engine-check.js';
 import { buildModel, f32, i64, type AttrSpec, type ModelSpec } from '../helpers/onnx-builder.js';
 import { randomFloats } from '../helpers/random.js';
 
 const TOL = 1e-5;
 
-/** One node reading graph inputs x (and y …) with the given dims; extra inputs may be initializers. */
-function single(op: string, dims: number[][], attrs: Record<string, AttrSpec> = {}, opset = 13,
-  extra: { inputs?: string[]; initializers?: ModelSpec['initializers'] } = {}): ModelSpec {
-  const names = dims.map((_, i) => ['x', 'y', 'z', 'w'][i]!);
-  return {
-    opset,
-    inputs: names.map((name, i) => ({ name, dims: dims[i]! })),
-    outputs: [{ name: 'out', dims: null }],
-    nodes: [{ op, name: `${op}_0`, inputs: [...names, ...(extra.inputs ?? [])], outputs: ['out'], attrs }],
-    initializers: extra.initializers,
-  };
-}
 
 async function expectClose(spec: ModelSpec, tol = TOL): Promise<void> {
   expect(await compareWithOrt(spec, 7)).toBeLessThan(tol);

@@ -51,6 +51,11 @@ inline void activateSpan(const FusedActivation& a, const float* in, float* out, 
   }
 }
 
+// A GEMM row epilogue (cpu::RowEpilogue) applying the fused activation; ctx is the FusedActivation.
+inline void activateRow(const void* ctx, float* row, int64_t, int64_t, int64_t count) {
+  activateSpan(*static_cast<const FusedActivation*>(ctx), row, row, count);
+}
+
 // The channel-major epilogue of Conv: data is [channels, inner] rows; row c gets + bias[c], then act.
 inline void biasActivateRows(float* data, int64_t rows, int64_t inner, const float* bias, int64_t channels,
                              const FusedActivation& a) {

@@ -16,11 +16,6 @@ using engine::KernelContext;
 using engine::OpKernel;
 using engine::RunContext;
 
-// Applies the fused activation to each finished row segment (the GEMM's row epilogue).
-void activateRow(const void* ctx, float* row, int64_t, int64_t, int64_t count) {
-  activateSpan(*static_cast<const FusedActivation*>(ctx), row, row, count);
-}
-
 // op(B) [k, n] packed at load when B is a weight, else nothing (packed per call).
 std::optional<PackedB> packWeight(const Tensor* w, int64_t k, int64_t n, bool tb) {
   if (!w || w->dtype != DType::Float32 || k == 0 || n == 0) return std::nullopt;

@@ -18,10 +18,6 @@ using engine::KernelContext;
 using engine::OpKernel;
 using engine::RunContext;
 
-void activateRow(const void* ctx, float* row, int64_t, int64_t, int64_t count) {
-  activateSpan(*static_cast<const FusedActivation*>(ctx), row, row, count);
-}
-
 class Int8GemmBase : public OpKernel {
  public:
   Int8GemmBase(const KernelContext& c, bool transA, bool transB)
