@@ -52,12 +52,13 @@ PackedB packB(const GemmDesc& d) {
   return p;
 }
 
-void gemmPacked(const GemmDesc& d, const PackedA* a, const PackedB* b, const RowEpilogue* epilogue) {
+void gemmPacked(const GemmDesc& d, const PackedA* a, const PackedB* b, const RowEpilogue* epilogue, int64_t ldc) {
   const Isa isa = activeIsa();
   Prepacked p;
   if (fits(a, isa, d.inType, d.M, d.K)) p.a = a;
   if (fits(b, isa, d.inType, d.K, d.N)) p.b = b;
   if (epilogue && epilogue->fn && d.outType == DType::Float32) p.epilogue = epilogue;
+  p.ldc = ldc > d.N ? ldc : 0;
   runOn(isa, d, p);
 }
 

@@ -43,11 +43,14 @@ struct Prepacked {
   const PackedMatrix* a = nullptr;
   const PackedMatrix* b = nullptr;
   const RowEpilogue* epilogue = nullptr;  // fp32 output only
+  int64_t ldc = 0;                        // row stride of C in elements (0: d.N)
 };
 
 // d with either operand pre-packed (nullptr: packed per call from d.A / d.B as gemm does). A packing
 // whose ISA, dtype or dims no longer fit (setCpuIsa after packing) is ignored, so keep d.A / d.B valid.
-void gemmPacked(const GemmDesc& d, const PackedA* a, const PackedB* b, const RowEpilogue* epilogue = nullptr);
+// ldc: C's row stride in elements, 0 for d.N (a column block of a wider C).
+void gemmPacked(const GemmDesc& d, const PackedA* a, const PackedB* b, const RowEpilogue* epilogue = nullptr,
+                int64_t ldc = 0);
 
 // The per-ISA implementations (gemm_<isa>.cpp). Each takes Float32, Float16 or Int8 inputs; `pack`
 // fills out.data (and out.colSum) for operand A (isA) or B of d.

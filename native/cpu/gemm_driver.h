@@ -196,6 +196,7 @@ struct GemmDriver {
 
     EpilogueColumns cols;
     cols.row = pre.epilogue;
+    cols.ldc = pre.ldc > 0 ? pre.ldc : d.N;
     if (Ops::kCompensate) {
       if (pre.b) cols.colSum = pre.b->colSum;
       else cols.colSum.assign(nPanels * NR, 0);

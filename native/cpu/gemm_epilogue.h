@@ -21,6 +21,7 @@ struct EpilogueColumns {
   std::vector<float> scale;         // int8: scaleA * scaleB[n]
   std::vector<int32_t> colSum;      // u8s8 kernels: sum_k B[k][n]; acc - 128 * colSum undoes the A + 128 shift
   const RowEpilogue* row = nullptr; // the caller's extra fp32 epilogue (gemmPacked)
+  int64_t ldc = 0;                  // C's row stride in elements
 };
 
 inline int8_t requantize(float v, float outScale) {
@@ -32,7 +33,7 @@ inline int8_t requantize(float v, float outScale) {
 // Writes the finished float values of C[m][n .. n+count) in the output type, with ReLU, then runs the
 // caller's row epilogue on them while they are in L1.
 inline void storeRow(const GemmDesc& d, const EpilogueColumns& cols, int64_t m, int64_t n, const float* v, int64_t count) {
-  const int64_t index = m * d.N + n;
+  const int64_t index = m * cols.ldc + n;
   float* f32 = static_cast<float*>(d.C) + index;
   uint16_t* f16 = static_cast<uint16_t*>(d.C) + index;
   int8_t* s8 = static_cast<int8_t*>(d.C) + index;
@@ -46,8 +47,34 @@ inline void storeRow(const GemmDesc& d, const EpilogueColumns& cols, int64_t m, 
 }
 
 // Writes rows [m0, m0+rows) x cols [n0, n0+ncols) of C from float accumulators (row stride ldAcc).
+// Float32 output (the fp32 engine's case) goes straight into C in one pass, bias and ReLU included, and the
+// row epilogue then runs on the row segment just written: the same float operations per element as the
+// buffered path below, without the copy through it.
 inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const float* acc, int64_t ldAcc,
                       int64_t m0, int64_t rows, int64_t n0, int64_t ncols) {
+  if (d.outType == DType::Float32) {
+    const float* bias = d.bias ? d.bias + n0 : nullptr;
+    for (int64_t i = 0; i < rows; ++i) {
+      const float* a = acc + i * ldAcc;
+      float* c = static_cast<float*>(d.C) + (m0 + i) * cols.ldc + n0;
+      if (bias && d.relu)
+        for (int64_t j = 0; j < ncols; ++j) {
+          const float x = a[j] + bias[j];
+          c[j] = x < 0.f ? 0.f : x;
+        }
+      else if (bias)
+        for (int64_t j = 0; j < ncols; ++j) c[j] = a[j] + bias[j];
+      else if (d.relu)
+        for (int64_t j = 0; j < ncols; ++j) {
+          const float x = a[j] + 0.f;
+          c[j] = x < 0.f ? 0.f : x;
+        }
+      else
+        for (int64_t j = 0; j < ncols; ++j) c[j] = a[j] + 0.f;
+      if (cols.row) cols.row->fn(cols.row->ctx, c, m0 + i, n0, ncols);
+    }
+    return;
+  }
   float v[256];
   for (int64_t i = 0; i < rows; ++i) {
     const float* a = acc + i * ldAcc;
@@ -67,7 +94,7 @@ inline void storeTile(const GemmDesc& d, const EpilogueColumns& cols, const int3
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* a = acc + i * ldAcc;
     if (d.outType == DType::Int32) {
-      int32_t* c = static_cast<int32_t*>(d.C) + (m0 + i) * d.N + n0;
+      int32_t* c = static_cast<int32_t*>(d.C) + (m0 + i) * cols.ldc + n0;
       for (int64_t j = 0; j < ncols; ++j) {
         int32_t x = sum ? a[j] - 128 * sum[j] : a[j];
         c[j] = d.relu && x < 0 ? 0 : x;

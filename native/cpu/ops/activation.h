@@ -51,6 +51,24 @@ inline void activateSpan(const FusedActivation& a, const float* in, float* out, 
   }
 }
 
+// row[i] = act(row[i] + b): the bias add and the activation in one pass (the same operations per element
+// as adding b in one loop and activating in a second).
+template <Act A>
+inline void biasActivateSpan(float* row, int64_t n, float b, float p0, float p1) {
+  for (int64_t i = 0; i < n; ++i) row[i] = activate<A>(row[i] + b, p0, p1);
+}
+inline void biasActivateSpan(const FusedActivation& a, float* row, int64_t n, float b) {
+  switch (a.type) {
+    case Act::None: for (int64_t i = 0; i < n; ++i) row[i] += b; return;
+    case Act::Relu: return biasActivateSpan<Act::Relu>(row, n, b, a.p0, a.p1);
+    case Act::Sigmoid: return biasActivateSpan<Act::Sigmoid>(row, n, b, a.p0, a.p1);
+    case Act::Clip: return biasActivateSpan<Act::Clip>(row, n, b, a.p0, a.p1);
+    case Act::LeakyRelu: return biasActivateSpan<Act::LeakyRelu>(row, n, b, a.p0, a.p1);
+    case Act::HardSigmoid: return biasActivateSpan<Act::HardSigmoid>(row, n, b, a.p0, a.p1);
+    case Act::HardSwish: return biasActivateSpan<Act::HardSwish>(row, n, b, a.p0, a.p1);
+  }
+}
+
 // A GEMM row epilogue (cpu::RowEpilogue) applying the fused activation; ctx is the FusedActivation.
 inline void activateRow(const void* ctx, float* row, int64_t, int64_t, int64_t count) {
   activateSpan(*static_cast<const FusedActivation*>(ctx), row, row, count);

@@ -13,6 +13,9 @@ using engine::RunContext;
 
 namespace {
 
+// The most floats of unfolded input per GEMM (4 MiB): blocks of whole output rows up to this size.
+constexpr int64_t kIm2colBlock = int64_t(1) << 20;
+
 // The GEMM's row epilogue: row m of a group's output is channel m of that group.
 struct ConvEpilogue {
   const float* bias;  // the group's first channel, or nullptr
@@ -21,11 +24,8 @@ struct ConvEpilogue {
 
 void convRowEpilogue(const void* ctx, float* row, int64_t m, int64_t, int64_t count) {
   const ConvEpilogue& e = *static_cast<const ConvEpilogue*>(ctx);
-  if (e.bias) {
-    const float b = e.bias[m];
-    for (int64_t i = 0; i < count; ++i) row[i] += b;
-  }
-  activateSpan(*e.act, row, row, count);
+  if (e.bias) biasActivateSpan(*e.act, row, count, e.bias[m]);
+  else activateSpan(*e.act, row, row, count);
 }
 
 }  // namespace
@@ -93,22 +93,28 @@ void ConvKernel::run(const RunContext& ctx, const std::vector<const Tensor*>& in
   const int64_t k = g.kernelSize(), ohw = g.oh * g.ow;
   float* col = static_cast<float*>(ctx.workspace);
   const bool epilogue = bias || act_.type != Act::None;
+  // A large unfolded input is done in blocks of output rows, each unfolded and multiplied while it is
+  // still in cache rather than written to memory whole and read back by the GEMM.
+  const int64_t blockRows = g.pointwise() ? g.oh : std::clamp<int64_t>(kIm2colBlock / std::max<int64_t>(k * g.ow, 1), 1, g.oh);
   for (int64_t n = 0; n < g.n; ++n) {
     for (int64_t grp = 0; grp < g.groups; ++grp) {
       const float* xg = x + (n * g.c + grp * g.cg) * g.h * g.w;
-      const float* b = xg;
-      if (!g.pointwise()) {
-        im2col(xg, col, g);
-        b = col;
-      }
-      GemmDesc d;
-      d.M = g.mg, d.N = ohw, d.K = k;
-      d.A = w + grp * g.mg * k;
-      d.B = b;
-      d.C = y + (n * g.m + grp * g.mg) * ohw;
       const ConvEpilogue e{bias ? bias + grp * g.mg : nullptr, &act_};
       const RowEpilogue rows{convRowEpilogue, &e};
-      gemmPacked(d, packed_.size() == size_t(g.groups) ? &packed_[grp] : nullptr, nullptr, epilogue ? &rows : nullptr);
+      for (int64_t oy0 = 0; oy0 < g.oh; oy0 += blockRows) {
+        const int64_t oy1 = std::min(g.oh, oy0 + blockRows);
+        const float* b = xg;
+        if (!g.pointwise()) {
+          im2col(xg, col, g, oy0, oy1);
+          b = col;
+        }
+        GemmDesc d;
+        d.M = g.mg, d.N = (oy1 - oy0) * g.ow, d.K = k;
+        d.A = w + grp * g.mg * k;
+        d.B = b;
+        d.C = y + (n * g.m + grp * g.mg) * ohw + oy0 * g.ow;
+        gemmPacked(d, packed_.size() == size_t(g.groups) ? &packed_[grp] : nullptr, nullptr, epilogue ? &rows : nullptr, ohw);
+      }
     }
   }
 }

@@ -11,10 +11,12 @@
 
 namespace int8rt::cpu::ops {
 
-// Unfolds one group of one image into col[cg·kh·kw, oh·ow] (T: float, or int8 for quantized inputs).
+// Unfolds one group of one image into col[cg·kh·kw, oh·ow] (T: float, or int8 for quantized inputs);
+// with oy0 / oy1, only the output rows [oy0, oy1): col[cg·kh·kw, (oy1 − oy0)·ow].
 template <class T>
-void im2col(const T* x, T* col, const ConvGeometry& g) {
-  const int64_t kh = g.y.kernel, kw = g.x.kernel, ohw = g.oh * g.ow;
+void im2col(const T* x, T* col, const ConvGeometry& g, int64_t oy0 = 0, int64_t oy1 = -1) {
+  if (oy1 < 0) oy1 = g.oh;
+  const int64_t kh = g.y.kernel, kw = g.x.kernel, ohw = (oy1 - oy0) * g.ow;
   parallelRange(g.kernelSize(), std::max<int64_t>(1, 8192 / std::max<int64_t>(ohw, 1)), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t ci = r / (kh * kw), ky = r / kw % kh, kx = r % kw;
@@ -24,9 +26,9 @@ void im2col(const T* x, T* col, const ConvGeometry& g) {
       const int64_t sx = g.x.stride, shift = kx * g.x.dilation - g.x.padBegin;
       const int64_t lo = std::min(g.ow, shift >= 0 ? 0 : (-shift + sx - 1) / sx);
       const int64_t hi = std::clamp<int64_t>(g.w - shift <= 0 ? 0 : (g.w - shift + sx - 1) / sx, lo, g.ow);
-      for (int64_t oy = 0; oy < g.oh; ++oy) {
+      for (int64_t oy = oy0; oy < oy1; ++oy) {
         const int64_t iy = oy * g.y.stride - g.y.padBegin + ky * g.y.dilation;
-        T* row = out + oy * g.ow;
+        T* row = out + (oy - oy0) * g.ow;
         if (iy < 0 || iy >= g.h) {
           std::fill(row, row + g.ow, T(0));
           continue;
