@@ -178,12 +178,12 @@ function checkSupported(nodes: RawNode[], opset: number | undefined, label: stri
   throw new Int8rtError('ERR_UNSUPPORTED_OP', `ONNX model ${label} uses what int8rt does not support: ${msgs.join('; ')}`);
 }
 
-/** For a known op whose selected version is not implemented: which version that is. */
+/** For a known op whose selected version int8rt lacks: which version that is. */
 function versionNote(op: string, opset: number): string {
   if (!SUPPORTED_OPS.has(op)) return '';
   const first = OP_VERSIONS[op]![0]!;
   if (opset < first) return ` (not in opset ${opset}; int8rt implements it from version ${first})`;
-  return ` (version selected by opset ${opset} is not implemented)`;
+  return ` (int8rt does not support the version that opset ${opset} selects)`;
 }
 
 async function readInitializers(protos: O.ITensorProto[], label: string, baseDir: string | undefined): Promise<Map<string, Tensor>> {
