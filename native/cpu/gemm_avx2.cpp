@@ -62,12 +62,31 @@ struct S8Avx2 {
     _mm256_store_si256(reinterpret_cast<__m256i*>(dst), _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(r0, r1)));
     _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 16), _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(r0, r1)));
   }
+  // A full 6-row panel of a [M,K] A, 16 k at a time: widen each row to int16, then transpose the 6 x 8
+  // (k-pair) dwords into [8][6].
+  static int64_t packAPanelRowMajor(const int8_t* src, int64_t rowStride, int64_t fullK, int16_t* dst) {
+    int64_t k = 0;
+    for (; k + 16 <= fullK; k += 16) {
+      alignas(32) int32_t t[6][8];
+      for (int i = 0; i < 6; ++i)
+        _mm256_store_si256(reinterpret_cast<__m256i*>(t[i]),
+                           _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i * rowStride + k))));
+      for (int g = 0; g < 8; ++g)
+        for (int i = 0; i < 6; ++i) std::memcpy(dst + (g * 6 + i) * 2, &t[i][g], 4);
+      dst += 96;
+    }
+    return k;
+  }
   static V zero() { return _mm256_setzero_si256(); }
 
   // The 6x16 tile needs all 16 ymm registers (12 accumulators, 2 of B, the A broadcast and one product);
-  // GCC spills at that pressure, so the k loop is written out in assembly.
+  // GCC spills at that pressure, so the k loop is written out in assembly, unrolled by two k-groups, and
+  // the tile is added into (accumulate) or stored to c directly.
   static void kernel(int64_t kgroups, const int16_t* a, const int16_t* b, int32_t* c, int64_t ldc, bool accumulate) {
-    alignas(32) int32_t tile[6 * 16];
+    int64_t half = kgroups >> 1;
+    const int64_t odd = kgroups & 1;
+    const int64_t ldcBytes = ldc * 4;
+    int64_t acc = accumulate ? 1 : 0;
     __asm__ volatile(
         "vpxor %%ymm0, %%ymm0, %%ymm0\n\t"
         "vpxor %%ymm1, %%ymm1, %%ymm1\n\t"
@@ -81,48 +100,72 @@ struct S8Avx2 {
         "vpxor %%ymm9, %%ymm9, %%ymm9\n\t"
         "vpxor %%ymm10, %%ymm10, %%ymm10\n\t"
         "vpxor %%ymm11, %%ymm11, %%ymm11\n\t"
-        "test %[k], %[k]\n\t"
-        "jz 2f\n\t"
-        "1:\n\t"
-        "vmovdqa (%[b]), %%ymm12\n\t"
-        "vmovdqa 32(%[b]), %%ymm13\n\t"
 #define INT8RT_ROW(off, c0, c1)                          \
         "vpbroadcastd " #off "(%[a]), %%ymm14\n\t"      \
         "vpmaddwd %%ymm12, %%ymm14, %%ymm15\n\t"        \
         "vpaddd %%ymm15, %%" #c0 ", %%" #c0 "\n\t"      \
         "vpmaddwd %%ymm13, %%ymm14, %%ymm15\n\t"        \
         "vpaddd %%ymm15, %%" #c1 ", %%" #c1 "\n\t"
-        INT8RT_ROW(0, ymm0, ymm1)
-        INT8RT_ROW(4, ymm2, ymm3)
-        INT8RT_ROW(8, ymm4, ymm5)
-        INT8RT_ROW(12, ymm6, ymm7)
-        INT8RT_ROW(16, ymm8, ymm9)
-        INT8RT_ROW(20, ymm10, ymm11)
-#undef INT8RT_ROW
-        "add $24, %[a]\n\t"
-        "add $64, %[b]\n\t"
+#define INT8RT_STEP(ao, bo)                              \
+        "vmovdqa " #bo "(%[b]), %%ymm12\n\t"            \
+        "vmovdqa " #bo "+32(%[b]), %%ymm13\n\t"         \
+        INT8RT_ROW(ao+0, ymm0, ymm1)                     \
+        INT8RT_ROW(ao+4, ymm2, ymm3)                     \
+        INT8RT_ROW(ao+8, ymm4, ymm5)                     \
+        INT8RT_ROW(ao+12, ymm6, ymm7)                    \
+        INT8RT_ROW(ao+16, ymm8, ymm9)                    \
+        INT8RT_ROW(ao+20, ymm10, ymm11)
+        "test %[k], %[k]\n\t"
+        "jz 2f\n\t"
+        ".p2align 5\n\t"
+        "1:\n\t"
+        INT8RT_STEP(0, 0)
+        INT8RT_STEP(24, 64)
+        "add $48, %[a]\n\t"
+        "sub $-128, %[b]\n\t"
         "dec %[k]\n\t"
         "jnz 1b\n\t"
         "2:\n\t"
-        "vmovdqa %%ymm0, 0(%[t])\n\t"
-        "vmovdqa %%ymm1, 32(%[t])\n\t"
-        "vmovdqa %%ymm2, 64(%[t])\n\t"
-        "vmovdqa %%ymm3, 96(%[t])\n\t"
-        "vmovdqa %%ymm4, 128(%[t])\n\t"
-        "vmovdqa %%ymm5, 160(%[t])\n\t"
-        "vmovdqa %%ymm6, 192(%[t])\n\t"
-        "vmovdqa %%ymm7, 224(%[t])\n\t"
-        "vmovdqa %%ymm8, 256(%[t])\n\t"
-        "vmovdqa %%ymm9, 288(%[t])\n\t"
-        "vmovdqa %%ymm10, 320(%[t])\n\t"
-        "vmovdqa %%ymm11, 352(%[t])\n\t"
+        "test %[odd], %[odd]\n\t"
+        "jz 3f\n\t"
+        INT8RT_STEP(0, 0)
+        "3:\n\t"
+#undef INT8RT_STEP
+#undef INT8RT_ROW
+        "test %[acc], %[acc]\n\t"
+        "jz 4f\n\t"
+#define INT8RT_ADD(c0, c1)                               \
+        "vpaddd (%[c]), %%" #c0 ", %%" #c0 "\n\t"       \
+        "vpaddd 32(%[c]), %%" #c1 ", %%" #c1 "\n\t"     \
+        "vmovdqu %%" #c0 ", (%[c])\n\t"                 \
+        "vmovdqu %%" #c1 ", 32(%[c])\n\t"               \
+        "add %[ldc], %[c]\n\t"
+        INT8RT_ADD(ymm0, ymm1)
+        INT8RT_ADD(ymm2, ymm3)
+        INT8RT_ADD(ymm4, ymm5)
+        INT8RT_ADD(ymm6, ymm7)
+        INT8RT_ADD(ymm8, ymm9)
+        INT8RT_ADD(ymm10, ymm11)
+#undef INT8RT_ADD
+        "jmp 5f\n\t"
+        "4:\n\t"
+#define INT8RT_ST(c0, c1)                                \
+        "vmovdqu %%" #c0 ", (%[c])\n\t"                 \
+        "vmovdqu %%" #c1 ", 32(%[c])\n\t"               \
+        "add %[ldc], %[c]\n\t"
+        INT8RT_ST(ymm0, ymm1)
+        INT8RT_ST(ymm2, ymm3)
+        INT8RT_ST(ymm4, ymm5)
+        INT8RT_ST(ymm6, ymm7)
+        INT8RT_ST(ymm8, ymm9)
+        INT8RT_ST(ymm10, ymm11)
+#undef INT8RT_ST
+        "5:\n\t"
         "vzeroupper\n\t"
-        : [a] "+r"(a), [b] "+r"(b), [k] "+r"(kgroups)
-        : [t] "r"(tile)
+        : [a] "+r"(a), [b] "+r"(b), [k] "+r"(half), [c] "+r"(c)
+        : [odd] "r"(odd), [acc] "r"(acc), [ldc] "r"(ldcBytes)
         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
           "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
-    for (int i = 0; i < 6; ++i)
-      for (int j = 0; j < 16; ++j) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0) + tile[i * 16 + j];
   }
 
   static VB loadB(const int16_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); }

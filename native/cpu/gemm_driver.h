@@ -81,6 +81,13 @@ struct HasKernel : std::false_type {};
 template <class O>
 struct HasKernel<O, std::void_t<decltype(&O::kernel)>> : std::true_type {};
 
+// An Ops may provide packAPanelRowMajor(src, rowStride, fullK, dst): packs k in [0, done) of a full MR-row
+// A panel in [M,K] layout (vectorized) and returns done; the generic loop packs the rest.
+template <class O, class = void>
+struct HasFastPackA : std::false_type {};
+template <class O>
+struct HasFastPackA<O, std::void_t<decltype(&O::packAPanelRowMajor)>> : std::true_type {};
+
 template <class Ops, int MR, int NV>
 struct GemmDriver {
   using In = typename Ops::In;  // float or int8_t
@@ -98,7 +105,14 @@ struct GemmDriver {
     const int64_t rowStride = d.transA ? 1 : d.K, kStride = d.transA ? d.M : 1;
     const int64_t fullK = d.K / G * G;
     if (rows == MR) {  // the common case, without per-element bounds checks
-      for (int64_t kg = 0; kg < fullK; kg += G)
+      int64_t kStart = 0;
+      if constexpr (HasFastPackA<Ops>::value) {
+        if (!d.transA) {
+          kStart = Ops::packAPanelRowMajor(src, rowStride, fullK, dst);
+          dst += kStart * MR;
+        }
+      }
+      for (int64_t kg = kStart; kg < fullK; kg += G)
         for (int64_t i = 0; i < MR; ++i)
           for (int64_t t = 0; t < G; ++t) *dst++ = Ops::packA(src[i * rowStride + (kg + t) * kStride]);
     } else {
