@@ -1,6 +1,7 @@
 // The activations, shared by the standalone ops (Relu, Sigmoid, …) and the epilogues of Conv and
 // Gemm that have one fused (the `activation` attribute written by lib/graph/passes/fuse-activation.ts).
 #pragma once
+#include <type_traits>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -38,35 +39,40 @@ inline void activateSpan(const float* in, float* out, int64_t n, float p0, float
   for (int64_t i = 0; i < n; ++i) out[i] = activate<A>(in[i], p0, p1);
 }
 
+// Calls f(std::integral_constant<Act, A>{}) for the activation type of a (not for Act::None): the one
+// place that turns the run-time type into a compile-time one.
+template <class F>
+inline void withActivation(const FusedActivation& a, F&& f) {
+  switch (a.type) {
+    case Act::None: return;
+    case Act::Relu: return f(std::integral_constant<Act, Act::Relu>{});
+    case Act::Sigmoid: return f(std::integral_constant<Act, Act::Sigmoid>{});
+    case Act::Clip: return f(std::integral_constant<Act, Act::Clip>{});
+    case Act::LeakyRelu: return f(std::integral_constant<Act, Act::LeakyRelu>{});
+    case Act::HardSigmoid: return f(std::integral_constant<Act, Act::HardSigmoid>{});
+    case Act::HardSwish: return f(std::integral_constant<Act, Act::HardSwish>{});
+  }
+}
+
 // out[i] = act(in[i]) (in == out allowed).
 inline void activateSpan(const FusedActivation& a, const float* in, float* out, int64_t n) {
-  switch (a.type) {
-    case Act::None: if (in != out) std::copy(in, in + n, out); return;
-    case Act::Relu: return activateSpan<Act::Relu>(in, out, n, a.p0, a.p1);
-    case Act::Sigmoid: return activateSpan<Act::Sigmoid>(in, out, n, a.p0, a.p1);
-    case Act::Clip: return activateSpan<Act::Clip>(in, out, n, a.p0, a.p1);
-    case Act::LeakyRelu: return activateSpan<Act::LeakyRelu>(in, out, n, a.p0, a.p1);
-    case Act::HardSigmoid: return activateSpan<Act::HardSigmoid>(in, out, n, a.p0, a.p1);
-    case Act::HardSwish: return activateSpan<Act::HardSwish>(in, out, n, a.p0, a.p1);
+  if (a.type == Act::None) {
+    if (in != out) std::copy(in, in + n, out);
+    return;
   }
+  withActivation(a, [&](auto act) { activateSpan<decltype(act)::value>(in, out, n, a.p0, a.p1); });
 }
 
 // row[i] = act(row[i] + b): the bias add and the activation in one pass (the same operations per element
 // as adding b in one loop and activating in a second).
-template <Act A>
-inline void biasActivateSpan(float* row, int64_t n, float b, float p0, float p1) {
-  for (int64_t i = 0; i < n; ++i) row[i] = activate<A>(row[i] + b, p0, p1);
-}
 inline void biasActivateSpan(const FusedActivation& a, float* row, int64_t n, float b) {
-  switch (a.type) {
-    case Act::None: for (int64_t i = 0; i < n; ++i) row[i] += b; return;
-    case Act::Relu: return biasActivateSpan<Act::Relu>(row, n, b, a.p0, a.p1);
-    case Act::Sigmoid: return biasActivateSpan<Act::Sigmoid>(row, n, b, a.p0, a.p1);
-    case Act::Clip: return biasActivateSpan<Act::Clip>(row, n, b, a.p0, a.p1);
-    case Act::LeakyRelu: return biasActivateSpan<Act::LeakyRelu>(row, n, b, a.p0, a.p1);
-    case Act::HardSigmoid: return biasActivateSpan<Act::HardSigmoid>(row, n, b, a.p0, a.p1);
-    case Act::HardSwish: return biasActivateSpan<Act::HardSwish>(row, n, b, a.p0, a.p1);
+  if (a.type == Act::None) {
+    for (int64_t i = 0; i < n; ++i) row[i] += b;
+    return;
   }
+  withActivation(a, [&](auto act) {
+    for (int64_t i = 0; i < n; ++i) row[i] = activate<decltype(act)::value>(row[i] + b, a.p0, a.p1);
+  });
 }
 
 // A GEMM row epilogue (cpu::RowEpilogue) applying the fused activation; ctx is the FusedActivation.
